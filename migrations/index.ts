@@ -1,0 +1,11 @@
+/**
+ * Every migration, in order. Listed explicitly (not discovered from the folder) so that the
+ * Vite bundle, the scripts and the tests all load the same set; a test checks that every
+ * file in this folder is listed here.
+ */
+import type { Migration } from 'kysely/migration';
+import * as createOrganisation from './2026_11_22_0900_create_organisation.ts';
+
+export const migrations: Record<string, Migration> = {
+	'2026_11_22_0900_create_organisation': createOrganisation
+};

@@ -1,0 +1,47 @@
+/**
+ * Production entry: one HTTP server for SvelteKit (adapter-node's handler) and socket.io.
+ * The socket.io server is created and stored on its globalThis symbol *before* the handler is
+ * imported, because importing it runs the `init` hook, which registers the realtime handlers.
+ *
+ * Run with `node server/index.ts` (Node >= 22.12 strips the types) after `npm run build`.
+ */
+import http from 'node:http';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { config } from '../src/lib/server/config.ts';
+import { shutdown } from '../src/lib/server/lifecycle.ts';
+import { attachRealtime } from '../src/lib/server/realtime/attach.ts';
+
+process.env.NODE_ENV ??= 'production';
+const cfg = config();
+
+const server = http.createServer();
+const io = attachRealtime(server);
+
+const buildDir = path.resolve(import.meta.dirname, '..', 'build');
+const { handler } = (await import(pathToFileURL(path.join(buildDir, 'handler.js')).href)) as {
+	handler: http.RequestListener;
+};
+server.on('request', handler);
+
+server.listen(cfg.port, cfg.host, () => {
+	console.log(
+		`Commons is listening on http://${cfg.host === '0.0.0.0' ? 'localhost' : cfg.host}:${cfg.port}`
+	);
+});
+
+let stopping = false;
+async function stop(signal: string) {
+	if (stopping) return;
+	stopping = true;
+	console.log(`Commons is stopping (${signal})…`);
+	const force = setTimeout(() => process.exit(1), 15_000);
+	force.unref();
+	io.close();
+	server.closeAllConnections();
+	await new Promise<void>((resolve) => server.close(() => resolve()));
+	await shutdown();
+	process.exit(0);
+}
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));

@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
+import { config } from '$lib/server/config';
+import { logger } from '$lib/server/log';
+import { startCommons } from '$lib/server/startup';
+
+export const init: ServerInit = async () => {
+	await startCommons();
+};
+
+const SECURITY_HEADERS: Record<string, string> = {
+	'x-content-type-options': 'nosniff',
+	'referrer-policy': 'strict-origin-when-cross-origin',
+	'x-frame-options': 'DENY',
+	'permissions-policy': 'camera=(), microphone=(), geolocation=()'
+};
+
+export const handle: Handle = async ({ event, resolve }) => {
+	const started = performance.now();
+	const requestId = randomUUID();
+	event.locals.requestId = requestId;
+
+	const response = await resolve(event);
+
+	try {
+		response.headers.set('x-request-id', requestId);
+		for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
+			if (!response.headers.has(name)) response.headers.set(name, value);
+		}
+		if (config().production) {
+			response.headers.set('strict-transport-security', 'max-age=63072000; includeSubDomains');
+		}
+	} catch {
+		// Some responses (e.g. Response.redirect) have immutable headers; they carry no content.
+	}
+
+	logger().info(
+		{
+			reqId: requestId,
+			method: event.request.method,
+			path: event.url.pathname,
+			status: response.status,
+			durationMs: Math.round((performance.now() - started) * 10) / 10
+		},
+		'request'
+	);
+	return response;
+};
+
+export const handleError: HandleServerError = ({ error, event, status }) => {
+	const id = event.locals.requestId;
+	if (status === 404) return { message: 'We could not find that page.', id };
+	logger().error({ reqId: id, path: event.url.pathname, err: error }, 'unhandled error');
+	return { message: 'Something went wrong on our side. It has been logged.', id };
+};

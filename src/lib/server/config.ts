@@ -1,0 +1,84 @@
+/**
+ * Every environment variable Commons reads, parsed once with defaults.
+ * A bad value stops start-up with one line naming the variable (see `loadConfig`).
+ * This module is imported by the SvelteKit bundle, the production entry and the scripts,
+ * so it reads `process.env` directly rather than `$env/dynamic/private`.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const optionalText = z
+	.string()
+	.trim()
+	.transform((v) => (v === '' ? undefined : v))
+	.optional();
+
+const schema = z.object({
+	DATABASE_URL: optionalText.pipe(
+		z
+			.string()
+			.regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// connection URL')
+			.optional()
+	),
+	PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+	HOST: z.string().trim().min(1).default('0.0.0.0'),
+	ORIGIN: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+	DATA_DIR: z.string().trim().min(1).default('.data'),
+	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+	DEMO_PASSWORD: optionalText.pipe(
+		z.string().min(12, 'must be at least 12 characters').max(256).optional()
+	),
+	NODE_ENV: z.string().default('development')
+});
+
+export type Config = {
+	databaseUrl: string | undefined;
+	port: number;
+	host: string;
+	origin: string | undefined;
+	/** Absolute path of the folder for the embedded database and uploads. */
+	dataDir: string;
+	logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+	demoPassword: string | undefined;
+	production: boolean;
+};
+
+export class ConfigError extends Error {}
+
+/** Parses `env` into a Config, or throws a ConfigError whose message is one line naming the variable. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+	const result = schema.safeParse(env);
+	if (!result.success) {
+		const issue = result.error.issues[0]!;
+		const name = String(issue.path[0] ?? 'environment');
+		throw new ConfigError(`Invalid ${name}: ${issue.message} (got ${JSON.stringify(env[name])})`);
+	}
+	const c = result.data;
+	return {
+		databaseUrl: c.DATABASE_URL,
+		port: c.PORT,
+		host: c.HOST,
+		origin: c.ORIGIN,
+		dataDir: path.resolve(c.DATA_DIR),
+		logLevel: c.LOG_LEVEL,
+		demoPassword: c.DEMO_PASSWORD,
+		production: c.NODE_ENV === 'production'
+	};
+}
+
+let cached: Config | undefined;
+
+/** The process's configuration; on a bad value prints one line and exits. */
+export function config(): Config {
+	if (cached) return cached;
+	try {
+		cached = parseConfig(process.env);
+	} catch (error) {
+		if (error instanceof ConfigError) {
+			console.error(`commons: ${error.message}`);
+			process.exit(1);
+		}
+		throw error;
+	}
+	return cached;
+}

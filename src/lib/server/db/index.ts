@@ -1,0 +1,104 @@
+/**
+ * The database connection: one Kysely instance per process, kept on a globalThis symbol
+ * because Vite and the SSR bundle load separate copies of this module.
+ */
+import path from 'node:path';
+import { CamelCasePlugin, Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Config } from '../config.ts';
+import { onShutdown } from '../lifecycle.ts';
+import { ensureDatabase, startEmbeddedPostgres } from './embedded.ts';
+import { migrateToLatest } from './migrate.ts';
+import type { DB } from './schema.ts';
+
+export type Database = Kysely<DB>;
+
+// bigint ids and counts fit comfortably in a JS number (2^53); parse them as numbers.
+const types = {
+	getTypeParser(oid: number, format?: 'text' | 'binary') {
+		if (oid === pg.types.builtins.INT8) return (value: string) => Number(value);
+		return pg.types.getTypeParser(oid, format as 'text');
+	}
+} as pg.CustomTypesConfig;
+
+export function createDb(connectionString: string, poolSize = 10): Database {
+	const pool = new pg.Pool({ connectionString, max: poolSize, types });
+	// Every session speaks UTC; the UI converts to local time.
+	pool.on('connect', (client) => {
+		client.query("set time zone 'UTC'").catch(() => undefined);
+	});
+	// An idle connection that the server drops (restart, outage, shutdown) must not crash the
+	// process: the pool discards it and the next query opens a new one.
+	pool.on('error', (error) => {
+		console.warn(`commons: database connection lost: ${error.message}`);
+	});
+	return new Kysely<DB>({
+		dialect: new PostgresDialect({ pool }),
+		plugins: [new CamelCasePlugin()]
+	});
+}
+
+const DB_HOLDER = Symbol.for('commons.db');
+type Holder = { [DB_HOLDER]?: { db: Database; url: string; ready: Promise<void> } };
+
+/** The embedded server keeps its files here; uploads sit beside it. */
+export function embeddedDataDir(cfg: Config): string {
+	return path.join(cfg.dataDir, 'postgres');
+}
+
+/**
+ * Returns the URL of the app's database: DATABASE_URL, or the embedded server under DATA_DIR,
+ * started (and stopped at shutdown) by this process.
+ */
+export async function resolveDatabaseUrl(
+	cfg: Config,
+	log?: (line: string) => void
+): Promise<string> {
+	if (cfg.databaseUrl) return cfg.databaseUrl;
+	const server = await startEmbeddedPostgres({ dir: embeddedDataDir(cfg), onLog: log });
+	onShutdown('embedded postgres', () => server.stop());
+	await ensureDatabase(server.urlFor('postgres'), 'commons');
+	return server.urlFor('commons');
+}
+
+/**
+ * Starts (once per process) the database the app uses, migrated to the latest version.
+ * Safe to call from several places: later calls wait for the first.
+ */
+export async function startAppDatabase(
+	cfg: Config,
+	log?: (line: string) => void
+): Promise<{ db: Database; url: string }> {
+	const holder = globalThis as Holder;
+	if (!holder[DB_HOLDER]) {
+		let resolveReady!: () => void;
+		let rejectReady!: (e: unknown) => void;
+		const ready = new Promise<void>((res, rej) => {
+			resolveReady = res;
+			rejectReady = rej;
+		});
+		const entry = { db: undefined as unknown as Database, url: '', ready };
+		holder[DB_HOLDER] = entry;
+		try {
+			entry.url = await resolveDatabaseUrl(cfg, log);
+			entry.db = createDb(entry.url);
+			onShutdown('database pool', () => entry.db.destroy());
+			await migrateToLatest(entry.db);
+			resolveReady();
+		} catch (error) {
+			delete holder[DB_HOLDER];
+			rejectReady(error);
+			throw error;
+		}
+	}
+	const entry = holder[DB_HOLDER];
+	await entry.ready;
+	return { db: entry.db, url: entry.url };
+}
+
+/** The started app database. Throws when called before `startAppDatabase` finished. */
+export function db(): Database {
+	const entry = (globalThis as Holder)[DB_HOLDER];
+	if (!entry?.db) throw new Error('The database is not started yet');
+	return entry.db;
+}

@@ -1,0 +1,5 @@
+import { listDirectory } from '$lib/server/org/directory.service';
+
+export async function load({ url }) {
+	return listDirectory({ cursor: url.searchParams.get('after') });
+}

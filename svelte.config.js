@@ -1,0 +1,42 @@
+import adapter from '@sveltejs/adapter-node';
+import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
+
+/** @type {import('@sveltejs/kit').Config} */
+const config = {
+	preprocess: vitePreprocess(),
+	kit: {
+		adapter: adapter({ out: 'build', precompress: true }),
+		csp: {
+			mode: 'nonce',
+			directives: {
+				'default-src': ['self'],
+				'script-src': ['self'],
+				// Svelte sets style attributes (transitions, dimensions); no inline <style> from users.
+				'style-src': ['self', 'unsafe-inline'],
+				'img-src': ['self', 'data:', 'blob:'],
+				'font-src': ['self'],
+				'connect-src': ['self'],
+				'object-src': ['none'],
+				'base-uri': ['none'],
+				'frame-ancestors': ['none'],
+				'form-action': ['self']
+			}
+		},
+		// Server-only code and scripts outside src/ import each other with explicit .ts
+		// extensions so that Node's type stripping can run them without a build step.
+		typescript: {
+			config(tsconfig) {
+				tsconfig.include.push(
+					'../server/**/*.ts',
+					'../scripts/**/*.ts',
+					'../migrations/**/*.ts',
+					'../tests/**/*.ts',
+					'../bench/**/*.ts'
+				);
+				return tsconfig;
+			}
+		}
+	}
+};
+
+export default config;
