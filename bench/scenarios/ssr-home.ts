@@ -1,0 +1,25 @@
+/**
+ * Server-side rendering of the home page next to the floor: /baseline is a SvelteKit page of
+ * fixed HTML with no data loading, so the ratio isolates what the home page itself costs
+ * (its loads, queries and components) from what every SvelteKit response costs.
+ */
+import type { Scenario } from '../lib/types.ts';
+
+const scenario: Scenario = {
+	name: 'ssr-home',
+	description: 'server-side rendering of the home page /feed next to the bare /baseline page',
+	async run(ctx) {
+		const app = await ctx.startApp();
+		// The home page is public for now; once it needs a session, sign in as a demo account
+		// (password app.demoPassword) and pass the cookie in `headers`.
+		const baseline = await ctx.measure(app, {
+			name: 'baseline',
+			path: '/baseline',
+			baseline: true
+		});
+		const home = await ctx.measure(app, { name: 'home', path: '/feed' });
+		return [baseline, home];
+	}
+};
+
+export default scenario;

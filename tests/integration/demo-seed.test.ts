@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { verifyPassword } from '../../src/lib/server/auth/password.ts';
+import {
+	isEmptyOrganisation,
+	seedDemoOrganisation,
+	truncateOrganisation
+} from '../../src/lib/server/demo/seed.ts';
+import { createTestDatabase } from './database.ts';
+
+const { db } = await createTestDatabase();
+
+async function depthOfTree(): Promise<number> {
+	const departments = await db.selectFrom('department').select(['id', 'parentId']).execute();
+	const parent = new Map(departments.map((d) => [d.id, d.parentId]));
+	let deepest = 0;
+	for (const d of departments) {
+		let depth = 1;
+		for (let p = d.parentId; p !== null; p = parent.get(p) ?? null) depth++;
+		deepest = Math.max(deepest, depth);
+	}
+	return deepest;
+}
+
+describe('demo organisation', () => {
+	it('seeds only an empty database, once, even when two instances start together', async () => {
+		expect(await isEmptyOrganisation(db)).toBe(true);
+		const [first, second] = await Promise.all([
+			seedDemoOrganisation(db, 'demo-password-for-tests'),
+			seedDemoOrganisation(db, 'demo-password-for-tests')
+		]);
+		expect([first, second].filter(Boolean)).toHaveLength(1);
+		expect(await isEmptyOrganisation(db)).toBe(false);
+		expect(await seedDemoOrganisation(db, 'demo-password-for-tests')).toBeNull();
+	});
+
+	it('has a department tree at least three levels deep with 8+ departments', async () => {
+		const { n } = await db
+			.selectFrom('department')
+			.select((eb) => eb.fn.countAll<number>().as('n'))
+			.executeTakeFirstOrThrow();
+		expect(n).toBeGreaterThanOrEqual(8);
+		expect(await depthOfTree()).toBeGreaterThanOrEqual(3);
+		const membersOnly = await db
+			.selectFrom('department')
+			.where('visibility', '=', 'members-only')
+			.select('slug')
+			.execute();
+		expect(membersOnly.length).toBeGreaterThanOrEqual(1);
+	});
+
+	it('has ~40 people across several departments, with the named roles', async () => {
+		const people = await db
+			.selectFrom('users')
+			.select(['id', 'email', 'departmentId', 'managerId', 'passwordHash'])
+			.execute();
+		expect(people.length).toBeGreaterThanOrEqual(35);
+		expect(new Set(people.map((p) => p.departmentId)).size).toBeGreaterThanOrEqual(8);
+		expect(people.filter((p) => p.managerId !== null).length).toBe(people.length - 1);
+
+		const roles = await db
+			.selectFrom('roleAssignment as r')
+			.innerJoin('users as u', 'u.id', 'r.userId')
+			.select(['u.email', 'r.roleKey', 'r.departmentId'])
+			.execute();
+		expect(roles).toContainEqual({
+			email: 'admin@commons.test',
+			roleKey: 'admin',
+			departmentId: null
+		});
+		expect(roles.some((r) => r.roleKey === 'communications')).toBe(true);
+
+		// Some managers manage departments that have sub-departments.
+		const parents = await db
+			.selectFrom('department')
+			.where('parentId', 'is not', null)
+			.select('parentId')
+			.distinct()
+			.execute();
+		const managedParents = roles.filter(
+			(r) => r.roleKey === 'manager' && parents.some((p) => p.parentId === r.departmentId)
+		);
+		expect(managedParents.length).toBeGreaterThanOrEqual(2);
+	});
+
+	it('gives every account the demo password, hashed with Argon2id', async () => {
+		const admin = await db
+			.selectFrom('users')
+			.where('email', '=', 'admin@commons.test')
+			.select('passwordHash')
+			.executeTakeFirstOrThrow();
+		expect(admin.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+		expect(await verifyPassword(admin.passwordHash!, 'demo-password-for-tests')).toBe(true);
+		expect(await verifyPassword(admin.passwordHash!, 'wrong-password-here')).toBe(false);
+	});
+
+	it('generates a random password when none is configured, and reseeds after a reset', async () => {
+		await truncateOrganisation(db);
+		expect(await isEmptyOrganisation(db)).toBe(true);
+		const result = await seedDemoOrganisation(db);
+		expect(result?.generated).toBe(true);
+		expect(result?.password).toMatch(/^[a-z2-9]{5}(-[a-z2-9]{5}){3}$/);
+		const roles = await db.selectFrom('role').select('key').orderBy('key').execute();
+		expect(roles.map((r) => r.key)).toEqual(['admin', 'communications', 'manager', 'staff']);
+	});
+});
