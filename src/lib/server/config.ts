@@ -28,6 +28,17 @@ const schema = z.object({
 	DEMO_PASSWORD: optionalText.pipe(
 		z.string().min(12, 'must be at least 12 characters').max(256).optional()
 	),
+	SESSION_IDLE_HOURS: z.coerce
+		.number()
+		.positive()
+		.max(24 * 30)
+		.default(12),
+	SESSION_ABSOLUTE_DAYS: z.coerce.number().positive().max(365).default(30),
+	OIDC_ISSUER: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+	OIDC_CLIENT_ID: optionalText,
+	OIDC_CLIENT_SECRET: optionalText,
+	OIDC_DEPARTMENT_CLAIM: z.string().trim().min(1).default('department'),
+	OIDC_BUTTON_LABEL: z.string().trim().min(1).max(60).default('Sign in with single sign-on'),
 	NODE_ENV: z.string().default('development')
 });
 
@@ -41,6 +52,17 @@ export type Config = {
 	logLevel: z.infer<typeof schema>['LOG_LEVEL'];
 	demoPassword: string | undefined;
 	production: boolean;
+	session: { idleMs: number; absoluteMs: number };
+	/** Single sign-on, when OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are all set. */
+	oidc:
+		| {
+				issuer: string;
+				clientId: string;
+				clientSecret: string;
+				departmentClaim: string;
+				buttonLabel: string;
+		  }
+		| undefined;
 };
 
 export class ConfigError extends Error {}
@@ -54,6 +76,15 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 		throw new ConfigError(`Invalid ${name}: ${issue.message} (got ${JSON.stringify(env[name])})`);
 	}
 	const c = result.data;
+	const oidcParts = [c.OIDC_ISSUER, c.OIDC_CLIENT_ID, c.OIDC_CLIENT_SECRET];
+	if (oidcParts.some(Boolean) && !oidcParts.every(Boolean)) {
+		const missing = ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'].filter(
+			(_, i) => !oidcParts[i]
+		);
+		throw new ConfigError(
+			`Invalid ${missing[0]}: single sign-on needs OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET together`
+		);
+	}
 	return {
 		databaseUrl: c.DATABASE_URL,
 		port: c.PORT,
@@ -62,7 +93,21 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 		dataDir: path.resolve(c.DATA_DIR),
 		logLevel: c.LOG_LEVEL,
 		demoPassword: c.DEMO_PASSWORD,
-		production: c.NODE_ENV === 'production'
+		production: c.NODE_ENV === 'production',
+		session: {
+			idleMs: c.SESSION_IDLE_HOURS * 3_600_000,
+			absoluteMs: c.SESSION_ABSOLUTE_DAYS * 86_400_000
+		},
+		oidc:
+			c.OIDC_ISSUER && c.OIDC_CLIENT_ID && c.OIDC_CLIENT_SECRET
+				? {
+						issuer: c.OIDC_ISSUER,
+						clientId: c.OIDC_CLIENT_ID,
+						clientSecret: c.OIDC_CLIENT_SECRET,
+						departmentClaim: c.OIDC_DEPARTMENT_CLAIM,
+						buttonLabel: c.OIDC_BUTTON_LABEL
+					}
+				: undefined
 	};
 }
 

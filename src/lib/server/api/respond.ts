@@ -12,6 +12,7 @@ export type ApiErrorCode =
 	| 'method_not_allowed'
 	| 'conflict'
 	| 'too_many_requests'
+	| 'busy'
 	| 'internal';
 
 export function apiError(

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { CamelCasePlugin, Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.ts';
-import { onShutdown } from '../lifecycle.ts';
+import { isShuttingDown, onShutdown } from '../lifecycle.ts';
 import { ensureDatabase, startEmbeddedPostgres } from './embedded.ts';
 import { migrateToLatest } from './migrate.ts';
 import type { DB } from './schema.ts';
@@ -30,7 +30,7 @@ export function createDb(connectionString: string, poolSize = 10): Database {
 	// An idle connection that the server drops (restart, outage, shutdown) must not crash the
 	// process: the pool discards it and the next query opens a new one.
 	pool.on('error', (error) => {
-		console.warn(`commons: database connection lost: ${error.message}`);
+		if (!isShuttingDown()) console.warn(`commons: database connection lost: ${error.message}`);
 	});
 	return new Kysely<DB>({
 		dialect: new PostgresDialect({ pool }),
@@ -101,4 +101,9 @@ export function db(): Database {
 	const entry = (globalThis as Holder)[DB_HOLDER];
 	if (!entry?.db) throw new Error('The database is not started yet');
 	return entry.db;
+}
+
+/** Registers an already-migrated database as the app's database. Tests only. */
+export function useDatabaseForTests(database: Database, url: string): void {
+	(globalThis as Holder)[DB_HOLDER] = { db: database, url, ready: Promise.resolve() };
 }

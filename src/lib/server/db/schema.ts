@@ -9,7 +9,35 @@ export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
   ? ColumnType<S, I | undefined, U>
   : ColumnType<T, T | undefined, T>;
 
+export type Json = JsonValue;
+
+export type JsonArray = JsonValue[];
+
+export type JsonObject = {
+  [x: string]: JsonValue | undefined;
+};
+
+export type JsonPrimitive = boolean | number | string | null;
+
+export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
+
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
+
+export interface AuditEvent {
+  action: string;
+  actorId: number | null;
+  actorLabel: string;
+  details: Generated<Json>;
+  hash: string;
+  id: Generated<number>;
+  ip: string | null;
+  objectId: string | null;
+  objectType: string | null;
+  occurredAt: Timestamp;
+  outcome: string;
+  prevHash: string;
+  userAgent: string | null;
+}
 
 export interface Department {
   createdAt: Generated<Timestamp>;
@@ -20,6 +48,26 @@ export interface Department {
   slug: string;
   updatedAt: Generated<Timestamp>;
   visibility: Generated<string>;
+}
+
+export interface OidcLogin {
+  codeVerifier: string;
+  createdAt: Generated<Timestamp>;
+  nonce: string;
+  returnTo: string;
+  state: string;
+}
+
+export interface PersonalAccessToken {
+  createdAt: Generated<Timestamp>;
+  expiresAt: Timestamp | null;
+  id: Generated<number>;
+  lastUsedAt: Timestamp | null;
+  name: string;
+  revokedAt: Timestamp | null;
+  tokenHash: string;
+  tokenPrefix: string;
+  userId: number;
 }
 
 export interface Role {
@@ -35,6 +83,25 @@ export interface RoleAssignment {
   id: Generated<number>;
   roleKey: string;
   userId: number;
+}
+
+export interface Session {
+  absoluteExpiresAt: Timestamp;
+  authMethod: string;
+  createdAt: Timestamp;
+  id: string;
+  idleExpiresAt: Timestamp;
+  ip: string | null;
+  lastSeenAt: Timestamp;
+  userAgent: string | null;
+  userId: number;
+}
+
+export interface SignInThrottle {
+  blockedUntil: Timestamp | null;
+  failures: number;
+  key: string;
+  windowStartedAt: Timestamp;
 }
 
 export interface Users {
@@ -54,8 +121,13 @@ export interface Users {
 }
 
 export interface DB {
+  auditEvent: AuditEvent;
   department: Department;
+  oidcLogin: OidcLogin;
+  personalAccessToken: PersonalAccessToken;
   role: Role;
   roleAssignment: RoleAssignment;
+  session: Session;
+  signInThrottle: SignInThrottle;
   users: Users;
 }

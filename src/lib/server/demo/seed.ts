@@ -105,15 +105,23 @@ export async function seedDemoOrganisation(
 	};
 }
 
-/** Empties every table the app owns (not the migration bookkeeping), for `npm run seed`. */
+/**
+ * Empties every table the app owns (not the migration bookkeeping), for `npm run seed`.
+ * The audit trail refuses TRUNCATE by trigger; a reset of the demo is the one deliberate
+ * exception, done by the table owner with the trigger briefly disabled in one transaction.
+ */
 export async function truncateOrganisation(db: Database): Promise<void> {
-	const { rows } = await sql<{ tablename: string }>`
-		select tablename from pg_tables
-		where schemaname = 'public' and tablename not like 'kysely_migration%' and tablename <> 'role'
-	`.execute(db);
-	if (rows.length === 0) return;
-	const list = rows.map((r) => `"${r.tablename}"`).join(', ');
-	await sql.raw(`truncate ${list} restart identity cascade`).execute(db);
+	await db.transaction().execute(async (trx) => {
+		const { rows } = await sql<{ tablename: string }>`
+			select tablename from pg_tables
+			where schemaname = 'public' and tablename not like 'kysely_migration%' and tablename <> 'role'
+		`.execute(trx);
+		if (rows.length === 0) return;
+		const list = rows.map((r) => `"${r.tablename}"`).join(', ');
+		await sql`alter table audit_event disable trigger audit_event_no_truncate`.execute(trx);
+		await sql.raw(`truncate ${list} restart identity cascade`).execute(trx);
+		await sql`alter table audit_event enable trigger audit_event_no_truncate`.execute(trx);
+	});
 }
 
 /** The block printed on first start and by `npm run seed`. */

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Database } from '../db/index.ts';
 
 export type DepartmentSummary = {
@@ -30,4 +31,124 @@ export async function listOrganisationDepartments(db: Database): Promise<Departm
 		])
 		.orderBy('d.name')
 		.execute();
+}
+
+export type DepartmentRecord = {
+	id: number;
+	slug: string;
+	name: string;
+	description: string;
+	parentId: number | null;
+	visibility: string;
+};
+
+const departmentColumns = ['id', 'slug', 'name', 'description', 'parentId', 'visibility'] as const;
+
+export async function getDepartment(
+	db: Database,
+	id: number
+): Promise<DepartmentRecord | undefined> {
+	return db
+		.selectFrom('department')
+		.where('id', '=', id)
+		.select(departmentColumns)
+		.executeTakeFirst();
+}
+
+export async function getDepartmentBySlug(
+	db: Database,
+	slug: string
+): Promise<DepartmentRecord | undefined> {
+	return db
+		.selectFrom('department')
+		.where('slug', '=', slug)
+		.select(departmentColumns)
+		.executeTakeFirst();
+}
+
+export async function getDepartmentsBySlugs(
+	db: Database,
+	slugs: string[]
+): Promise<DepartmentRecord[]> {
+	if (slugs.length === 0) return [];
+	return db.selectFrom('department').where('slug', 'in', slugs).select(departmentColumns).execute();
+}
+
+/** Every department (members-only included), for administrators. */
+export async function listAllDepartments(
+	db: Database
+): Promise<(DepartmentRecord & { memberCount: number })[]> {
+	return db
+		.selectFrom('department as d')
+		.leftJoin('users as u', (join) =>
+			join.onRef('u.departmentId', '=', 'd.id').on('u.status', '=', 'active')
+		)
+		.groupBy('d.id')
+		.select((eb) => [
+			'd.id',
+			'd.slug',
+			'd.name',
+			'd.description',
+			'd.parentId',
+			'd.visibility',
+			eb.fn.count<number>('u.id').as('memberCount')
+		])
+		.orderBy('d.name')
+		.execute();
+}
+
+export async function insertDepartment(
+	db: Database,
+	values: Omit<DepartmentRecord, 'id'>
+): Promise<DepartmentRecord> {
+	return db
+		.insertInto('department')
+		.values(values)
+		.returning(departmentColumns)
+		.executeTakeFirstOrThrow();
+}
+
+export async function updateDepartmentRow(
+	db: Database,
+	id: number,
+	values: Partial<Omit<DepartmentRecord, 'id'>>
+): Promise<DepartmentRecord> {
+	return db
+		.updateTable('department')
+		.set({ ...values, updatedAt: new Date() })
+		.where('id', '=', id)
+		.returning(departmentColumns)
+		.executeTakeFirstOrThrow();
+}
+
+/** The department and all its sub-departments' ids. */
+export async function listSubtreeIds(db: Database, departmentId: number): Promise<number[]> {
+	const { rows } = await sql<{ id: number }>`
+		with recursive sub as (
+			select id from department where id = ${departmentId}
+			union
+			select d.id from department d join sub on d.parent_id = sub.id
+		)
+		select id from sub
+	`.execute(db);
+	return rows.map((r) => Number(r.id));
+}
+
+/** The department followed by its ancestors up to the root, each with its visibility. */
+export async function getAncestry(db: Database, departmentId: number): Promise<DepartmentRecord[]> {
+	const { rows } = await sql<DepartmentRecord & { depth: number }>`
+		with recursive up as (
+			select id, slug, name, description, parent_id, visibility, 0 as depth from department where id = ${departmentId}
+			union all
+			select d.id, d.slug, d.name, d.description, d.parent_id, d.visibility, up.depth + 1
+			from department d join up on d.id = up.parent_id
+			where up.depth < 100
+		)
+		select id, slug, name, description, parent_id as "parentId", visibility, depth from up order by depth
+	`.execute(db);
+	return rows.map(({ depth: _depth, ...d }) => ({
+		...d,
+		id: Number(d.id),
+		parentId: d.parentId === null ? null : Number(d.parentId)
+	}));
 }

@@ -1,0 +1,74 @@
+import type { Insertable, Kysely, Transaction } from 'kysely';
+import type { DB, Session } from '../db/schema.ts';
+
+type Executor = Kysely<DB> | Transaction<DB>;
+
+export async function insertSession(db: Executor, values: Insertable<Session>): Promise<void> {
+	await db.insertInto('session').values(values).execute();
+}
+
+export async function getSessionWithUser(db: Executor, sessionId: string) {
+	return db
+		.selectFrom('session as s')
+		.innerJoin('users as u', 'u.id', 's.userId')
+		.where('s.id', '=', sessionId)
+		.select([
+			's.id',
+			's.userId',
+			's.authMethod',
+			's.createdAt',
+			's.lastSeenAt',
+			's.idleExpiresAt',
+			's.absoluteExpiresAt',
+			'u.status as userStatus'
+		])
+		.executeTakeFirst();
+}
+
+export async function touchSession(
+	db: Executor,
+	sessionId: string,
+	lastSeenAt: Date,
+	idleExpiresAt: Date
+): Promise<void> {
+	await db
+		.updateTable('session')
+		.set({ lastSeenAt, idleExpiresAt })
+		.where('id', '=', sessionId)
+		.execute();
+}
+
+export async function deleteSession(db: Executor, sessionId: string): Promise<number> {
+	const result = await db.deleteFrom('session').where('id', '=', sessionId).executeTakeFirst();
+	return Number(result.numDeletedRows);
+}
+
+export async function deleteUserSessions(
+	db: Executor,
+	userId: number,
+	exceptSessionId?: string
+): Promise<number> {
+	let query = db.deleteFrom('session').where('userId', '=', userId);
+	if (exceptSessionId) query = query.where('id', '<>', exceptSessionId);
+	const result = await query.executeTakeFirst();
+	return Number(result.numDeletedRows);
+}
+
+export async function listUserSessions(db: Executor, userId: number, now: Date) {
+	return db
+		.selectFrom('session')
+		.where('userId', '=', userId)
+		.where('idleExpiresAt', '>', now)
+		.where('absoluteExpiresAt', '>', now)
+		.select(['id', 'authMethod', 'createdAt', 'lastSeenAt', 'ip', 'userAgent'])
+		.orderBy('lastSeenAt', 'desc')
+		.execute();
+}
+
+export async function deleteExpiredSessions(db: Executor, now: Date): Promise<number> {
+	const result = await db
+		.deleteFrom('session')
+		.where((eb) => eb.or([eb('idleExpiresAt', '<=', now), eb('absoluteExpiresAt', '<=', now)]))
+		.executeTakeFirst();
+	return Number(result.numDeletedRows);
+}

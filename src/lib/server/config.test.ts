@@ -1,0 +1,96 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from './config.ts';
+
+describe('parseConfig', () => {
+	it('applies the documented defaults', () => {
+		const config = parseConfig({});
+		expect(config).toMatchObject({
+			databaseUrl: undefined,
+			port: 3000,
+			host: '0.0.0.0',
+			origin: undefined,
+			dataDir: path.resolve('.data'),
+			logLevel: 'info',
+			demoPassword: undefined,
+			production: false
+		});
+	});
+
+	it('reads every variable', () => {
+		const config = parseConfig({
+			DATABASE_URL: 'postgres://u:p@db.internal:5432/commons',
+			PORT: '8080',
+			HOST: '127.0.0.1',
+			ORIGIN: 'https://intranet.example.org',
+			DATA_DIR: '/var/lib/commons',
+			LOG_LEVEL: 'debug',
+			DEMO_PASSWORD: 'a-long-demo-password',
+			NODE_ENV: 'production'
+		});
+		expect(config).toEqual({
+			databaseUrl: 'postgres://u:p@db.internal:5432/commons',
+			port: 8080,
+			host: '127.0.0.1',
+			origin: 'https://intranet.example.org',
+			dataDir: '/var/lib/commons',
+			logLevel: 'debug',
+			demoPassword: 'a-long-demo-password',
+			production: true,
+			session: { idleMs: 12 * 3_600_000, absoluteMs: 30 * 86_400_000 },
+			oidc: undefined
+		});
+	});
+
+	it('enables single sign-on only with issuer, client id and secret together', () => {
+		const oidc = {
+			OIDC_ISSUER: 'https://login.example.org/realms/staff',
+			OIDC_CLIENT_ID: 'commons',
+			OIDC_CLIENT_SECRET: 's3cret'
+		};
+		expect(parseConfig(oidc).oidc).toEqual({
+			issuer: 'https://login.example.org/realms/staff',
+			clientId: 'commons',
+			clientSecret: 's3cret',
+			departmentClaim: 'department',
+			buttonLabel: 'Sign in with single sign-on'
+		});
+		expect(() => parseConfig({ OIDC_ISSUER: oidc.OIDC_ISSUER })).toThrow(
+			/^Invalid OIDC_CLIENT_ID: single sign-on needs/
+		);
+	});
+
+	it('reads session timeouts in hours and days', () => {
+		expect(parseConfig({ SESSION_IDLE_HOURS: '1', SESSION_ABSOLUTE_DAYS: '7' }).session).toEqual({
+			idleMs: 3_600_000,
+			absoluteMs: 7 * 86_400_000
+		});
+		expect(() => parseConfig({ SESSION_IDLE_HOURS: '0' })).toThrow(/^Invalid SESSION_IDLE_HOURS/);
+	});
+
+	it('treats empty strings as unset', () => {
+		expect(parseConfig({ DATABASE_URL: '', ORIGIN: ' ', DEMO_PASSWORD: '' })).toMatchObject({
+			databaseUrl: undefined,
+			origin: undefined,
+			demoPassword: undefined
+		});
+	});
+
+	it.each([
+		['PORT', 'eighty', /^Invalid PORT: .*\(got "eighty"\)$/],
+		['PORT', '70000', /^Invalid PORT: /],
+		['DATABASE_URL', 'mysql://x', /^Invalid DATABASE_URL: must be a postgres/],
+		['ORIGIN', 'intranet', /^Invalid ORIGIN: /],
+		['LOG_LEVEL', 'loud', /^Invalid LOG_LEVEL: /],
+		['DEMO_PASSWORD', 'short', /^Invalid DEMO_PASSWORD: must be at least 12 characters/]
+	])('names %s when its value %j is bad, in one line', (name, value, message) => {
+		const attempt = () => parseConfig({ [name]: value });
+		expect(attempt).toThrow(ConfigError);
+		expect(attempt).toThrow(message);
+		try {
+			attempt();
+		} catch (error) {
+			expect((error as Error).message).not.toContain('\n');
+		}
+	});
+});

@@ -1,0 +1,41 @@
+/**
+ * Mapping domain errors to HTTP, once, for form actions and for the JSON API.
+ */
+import { fail, type ActionFailure } from '@sveltejs/kit';
+import { apiError, type ApiErrorCode } from './api/respond.ts';
+import { DomainError, TooManyRequestsError, ValidationError } from './errors.ts';
+
+export type FormFailure = {
+	message: string;
+	fields: Record<string, string>;
+	/** What the person typed, so the form can show it again. */
+	values: Record<string, unknown>;
+};
+
+/** Turns a domain error into a form failure that keeps the input; rethrows anything else. */
+export function failForm(
+	error: unknown,
+	values: Record<string, unknown>
+): ActionFailure<FormFailure> {
+	if (!(error instanceof DomainError)) throw error;
+	const { password: _p, newPassword: _n, ...safeValues } = values;
+	return fail(error.status, {
+		message: error.message,
+		fields: error instanceof ValidationError ? error.fields : {},
+		values: safeValues
+	});
+}
+
+/** Turns a domain error into the API's JSON error; rethrows anything else. */
+export function apiErrorFrom(error: unknown): Response {
+	if (!(error instanceof DomainError)) throw error;
+	return apiError(
+		error.status,
+		error.code as ApiErrorCode,
+		error.message,
+		error instanceof ValidationError && Object.keys(error.fields).length ? error.fields : undefined,
+		error instanceof TooManyRequestsError
+			? { 'retry-after': String(error.retryAfterSeconds) }
+			: undefined
+	);
+}

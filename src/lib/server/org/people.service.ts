@@ -1,0 +1,243 @@
+/**
+ * Administering people: create, edit, move between departments, deactivate and reactivate,
+ * and assign roles. Administrators only; refusals are audited.
+ */
+import { recordAudit, recordDenied } from '../audit/audit.service.ts';
+import { deleteUserSessions } from '../auth/session.repository.ts';
+import type { RequestContext } from '../context.ts';
+import { db, type Database } from '../db/index.ts';
+import {
+	ConflictError,
+	ForbiddenError,
+	NotFoundError,
+	UnauthorizedError,
+	ValidationError
+} from '../errors.ts';
+import { disconnectUser } from '../realtime/publish.ts';
+import type { PersonInput, RolesInput } from '../../shared/schemas/org.ts';
+import type { Actor } from './actor.ts';
+import { getDepartment } from './department.repository.ts';
+import { canManagePeople } from './person.policy.ts';
+import {
+	getPeopleByEmails,
+	getPerson,
+	insertPerson,
+	listManagerChain,
+	updatePersonRow,
+	type PersonRecord
+} from './person.repository.ts';
+import {
+	countActiveAdmins,
+	listRoleAssignments,
+	replaceRoleAssignments
+} from './role.repository.ts';
+
+async function requireAdmin(
+	ctx: RequestContext,
+	action: string,
+	objectId: string | number
+): Promise<Actor> {
+	if (!ctx.actor) throw new UnauthorizedError('Sign in first.');
+	if (!canManagePeople(ctx.actor)) {
+		await recordDenied(ctx, action, 'user', objectId);
+		throw new ForbiddenError('Only administrators can manage people.');
+	}
+	return ctx.actor;
+}
+
+async function checkReferences(
+	database: Database,
+	input: Pick<PersonInput, 'departmentId' | 'managerId'>,
+	personId?: number
+) {
+	if (!(await getDepartment(database, input.departmentId))) {
+		throw new ValidationError('That department does not exist.', {
+			departmentId: 'Choose an existing department.'
+		});
+	}
+	if (input.managerId !== null) {
+		if (input.managerId === personId) {
+			throw new ValidationError('A person cannot be their own manager.', {
+				managerId: 'Choose someone else as manager.'
+			});
+		}
+		const manager = await getPerson(database, input.managerId);
+		if (!manager)
+			throw new ValidationError('That manager does not exist.', {
+				managerId: 'Choose an existing person.'
+			});
+		if (
+			personId !== undefined &&
+			(await listManagerChain(database, input.managerId)).includes(personId)
+		) {
+			throw new ValidationError('That would make a loop of managers.', {
+				managerId: `${manager.name} reports (directly or indirectly) to this person.`
+			});
+		}
+	}
+}
+
+function changes(
+	before: PersonRecord,
+	after: PersonRecord
+): Record<string, { from: unknown; to: unknown }> {
+	const diff: Record<string, { from: unknown; to: unknown }> = {};
+	for (const key of [
+		'email',
+		'name',
+		'title',
+		'departmentId',
+		'managerId',
+		'bio',
+		'avatarUrl',
+		'status'
+	] as const) {
+		if (before[key] !== after[key]) diff[key] = { from: before[key], to: after[key] };
+	}
+	return diff;
+}
+
+/** Creates a person (no password: they sign in with SSO, or an admin sets one). */
+export async function createPerson(ctx: RequestContext, input: PersonInput): Promise<PersonRecord> {
+	await requireAdmin(ctx, 'person.create', input.email);
+	return db()
+		.transaction()
+		.execute(async (trx) => {
+			if ((await getPeopleByEmails(trx, [input.email])).length) {
+				throw new ConflictError(`Someone with ${input.email} already exists.`);
+			}
+			await checkReferences(trx, input);
+			const person = await insertPerson(trx, { ...input, avatarUrl: null });
+			await recordAudit(trx, ctx, {
+				action: 'person.create',
+				objectType: 'user',
+				objectId: person.id,
+				details: { email: person.email, departmentId: person.departmentId }
+			});
+			return person;
+		});
+}
+
+/** Edits a person, including moving them to another department or manager. */
+export async function updatePerson(
+	ctx: RequestContext,
+	personId: number,
+	input: PersonInput
+): Promise<PersonRecord> {
+	await requireAdmin(ctx, 'person.update', personId);
+	return db()
+		.transaction()
+		.execute(async (trx) => {
+			const before = await getPerson(trx, personId);
+			if (!before) throw new NotFoundError('That person does not exist.');
+			const sameEmail = (await getPeopleByEmails(trx, [input.email])).find(
+				(p) => p.id !== personId
+			);
+			if (sameEmail) throw new ConflictError(`${sameEmail.name} already uses ${input.email}.`);
+			await checkReferences(trx, input, personId);
+			const after = await updatePersonRow(trx, personId, input);
+			await recordAudit(trx, ctx, {
+				action: 'person.update',
+				objectType: 'user',
+				objectId: personId,
+				details: { changes: changes(before, after) }
+			});
+			return after;
+		});
+}
+
+/**
+ * Deactivates a person: they cannot sign in, their sessions end and their sockets close at once.
+ * An administrator cannot deactivate themselves (someone must be left to undo it).
+ */
+export async function deactivatePerson(
+	ctx: RequestContext,
+	personId: number
+): Promise<PersonRecord> {
+	const actor = await requireAdmin(ctx, 'person.deactivate', personId);
+	if (actor.id === personId)
+		throw new ValidationError('You cannot deactivate your own account. Ask another administrator.');
+	const person = await db()
+		.transaction()
+		.execute(async (trx) => {
+			const before = await getPerson(trx, personId);
+			if (!before) throw new NotFoundError('That person does not exist.');
+			if (before.status === 'deactivated') return before;
+			const after = await updatePersonRow(trx, personId, {
+				status: 'deactivated',
+				deactivatedAt: new Date()
+			});
+			const ended = await deleteUserSessions(trx, personId);
+			await recordAudit(trx, ctx, {
+				action: 'person.deactivate',
+				objectType: 'user',
+				objectId: personId,
+				details: { sessionsEnded: ended }
+			});
+			return after;
+		});
+	disconnectUser(personId);
+	return person;
+}
+
+export async function reactivatePerson(
+	ctx: RequestContext,
+	personId: number
+): Promise<PersonRecord> {
+	await requireAdmin(ctx, 'person.reactivate', personId);
+	return db()
+		.transaction()
+		.execute(async (trx) => {
+			const before = await getPerson(trx, personId);
+			if (!before) throw new NotFoundError('That person does not exist.');
+			if (before.status === 'active') return before;
+			const after = await updatePersonRow(trx, personId, { status: 'active', deactivatedAt: null });
+			await recordAudit(trx, ctx, {
+				action: 'person.reactivate',
+				objectType: 'user',
+				objectId: personId
+			});
+			return after;
+		});
+}
+
+/** Replaces a person's roles. The last active administrator cannot lose the admin role. */
+export async function setRoles(
+	ctx: RequestContext,
+	personId: number,
+	input: RolesInput
+): Promise<void> {
+	await requireAdmin(ctx, 'person.roles', personId);
+	await db()
+		.transaction()
+		.execute(async (trx) => {
+			if (!(await getPerson(trx, personId))) throw new NotFoundError('That person does not exist.');
+			for (const departmentId of input.managerOf) {
+				if (!(await getDepartment(trx, departmentId)))
+					throw new ValidationError('That department does not exist.', {
+						managerOf: 'Choose existing departments.'
+					});
+			}
+			if (!input.roles.includes('admin') && (await countActiveAdmins(trx, personId)) === 0) {
+				throw new ValidationError(
+					'This is the last active administrator. Make someone else an administrator first.',
+					{ roles: 'Keep the administrator role.' }
+				);
+			}
+			const before = await listRoleAssignments(trx, personId);
+			const assignments = [
+				...input.roles.map((roleKey) => ({ roleKey, departmentId: null })),
+				...[...new Set(input.managerOf)].map((departmentId) => ({
+					roleKey: 'manager',
+					departmentId
+				}))
+			];
+			await replaceRoleAssignments(trx, personId, assignments);
+			await recordAudit(trx, ctx, {
+				action: 'person.roles',
+				objectType: 'user',
+				objectId: personId,
+				details: { before, after: assignments }
+			});
+		});
+}

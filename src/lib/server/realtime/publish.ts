@@ -1,0 +1,12 @@
+/**
+ * Sending to sockets from services. Call these only after the transaction has committed.
+ * Rooms: `user:<id>` holds every socket of a person (joined on connection by the server).
+ */
+import { getRealtimeServer } from './registry.ts';
+
+export const userRoom = (userId: number) => `user:${userId}`;
+
+/** Closes every socket of a person at once (deactivation, sessions ended by an admin). */
+export function disconnectUser(userId: number): void {
+	getRealtimeServer()?.in(userRoom(userId)).disconnectSockets(true);
+}
