@@ -13,6 +13,8 @@ const ORIGIN = `http://127.0.0.1:${PORT}`;
 const DEBIAN_CHROMIUM = '/usr/bin/chromium';
 const isRoot = process.getuid?.() === 0;
 const CI = !!process.env.CI;
+/** The in-process identity provider for single sign-on (tests/e2e/global-setup.ts starts it). */
+const OIDC_ISSUER = `http://127.0.0.1:${Number(process.env.E2E_OIDC_PORT ?? PORT + 1)}`;
 
 /**
  * A fresh DATA_DIR (so a fresh database) for every run. Playwright loads this file again in each
@@ -33,6 +35,7 @@ const DATA_DIR = process.env.COMMONS_E2E_DATA_DIR;
 
 export default defineConfig({
 	testDir: 'tests/e2e',
+	globalSetup: './tests/e2e/global-setup.ts',
 	outputDir: 'test-results',
 	fullyParallel: true,
 	forbidOnly: CI,
@@ -81,7 +84,11 @@ export default defineConfig({
 			// Always the embedded database under DATA_DIR, whatever the calling shell exports.
 			DATABASE_URL: '',
 			DEMO_PASSWORD: 'e2e-demo-password-123',
-			LOG_LEVEL: 'warn'
+			LOG_LEVEL: 'warn',
+			OIDC_ISSUER,
+			OIDC_CLIENT_ID: 'commons-e2e',
+			OIDC_CLIENT_SECRET: 'commons-e2e-client-secret',
+			OIDC_DEPARTMENT_CLAIM: 'department'
 		}
 	}
 });

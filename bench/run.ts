@@ -24,7 +24,8 @@ import type { Row, Scenario } from './lib/types.ts';
  * whose default export is a Scenario, and one line here.
  */
 const SCENARIOS: Record<string, () => Promise<{ default: Scenario }>> = {
-	'ssr-home': () => import('./scenarios/ssr-home.ts')
+	'ssr-home': () => import('./scenarios/ssr-home.ts'),
+	'sign-in': () => import('./scenarios/sign-in.ts')
 };
 
 const RESULTS_DIR = path.join(ROOT, 'bench', 'results');

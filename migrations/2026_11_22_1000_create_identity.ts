@@ -47,10 +47,10 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 	await db.schema
 		.createTable('sign_in_throttle')
-		// 'account:<email>' or 'ip:<address>'
+		// 'account:<email>' or 'ip:<address>'; the count lapses after a quiet window since the last attempt
 		.addColumn('key', 'text', (c) => c.primaryKey())
 		.addColumn('failures', 'integer', (c) => c.notNull())
-		.addColumn('window_started_at', 'timestamptz', (c) => c.notNull())
+		.addColumn('last_attempt_at', 'timestamptz', (c) => c.notNull())
 		.addColumn('blocked_until', 'timestamptz')
 		.execute();
 

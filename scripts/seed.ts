@@ -33,3 +33,5 @@ try {
 	await db.destroy();
 	await shutdown();
 }
+// Exit explicitly: the embedded server's exit hook would otherwise override the exit code.
+process.exit(process.exitCode ?? 0);

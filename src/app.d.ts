@@ -8,6 +8,10 @@ declare global {
 		}
 		interface Locals {
 			requestId: string;
+			/** The signed-in person, resolved once per request by the hook; null when anonymous. */
+			actor: import('$lib/server/org/actor').Actor | null;
+			/** The session's id (hash of its token) when signed in with a cookie. */
+			sessionId: string | null;
 		}
 	}
 }

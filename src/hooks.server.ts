@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
+import { authenticate, isPublicPath, refuseAnonymous } from '$lib/server/auth/guard';
 import { config } from '$lib/server/config';
 import { logger } from '$lib/server/log';
 import { startCommons } from '$lib/server/startup';
@@ -20,7 +21,13 @@ export const handle: Handle = async ({ event, resolve }) => {
 	const requestId = randomUUID();
 	event.locals.requestId = requestId;
 
-	const response = await resolve(event);
+	const isPublic = isPublicPath(event.url.pathname);
+	// Health checks and the sign-in page must answer even when the database does not.
+	const auth = isPublic ? await authenticate(event).catch(() => null) : await authenticate(event);
+	event.locals.actor = auth?.actor ?? null;
+	event.locals.sessionId = auth?.sessionId ?? null;
+
+	const response = auth || isPublic ? await resolve(event) : refuseAnonymous(event);
 
 	try {
 		response.headers.set('x-request-id', requestId);
@@ -37,6 +44,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 	logger().info(
 		{
 			reqId: requestId,
+			userId: auth?.actor.id,
 			method: event.request.method,
 			path: event.url.pathname,
 			status: response.status,

@@ -3,6 +3,7 @@
  * error page and the health endpoints. Pages are opened with `visit`, which also runs axe.
  */
 import { expect, expectAccessible, test, visit } from './fixtures.ts';
+import { signIn } from './auth.ts';
 
 const SECTIONS = [
 	{ label: 'Feed', path: '/feed', heading: 'Feed' },
@@ -21,6 +22,10 @@ function luminance(rgb: string): number {
 	});
 	return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
 }
+
+test.beforeEach(async ({ page }) => {
+	await signIn(page);
+});
 
 test('the root address opens the feed', async ({ page }) => {
 	await visit(page, '/');

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { createDb, useDatabaseForTests } from '../../src/lib/server/db/index.ts';
 import { freePort } from '../../src/lib/server/db/embedded.ts';
@@ -36,5 +37,31 @@ describe('readiness', () => {
 			await nowhere.destroy();
 			useDatabaseForTests(db, url);
 		}
+	});
+});
+
+describe('a lost database connection', () => {
+	it('does not crash the process when the server ends a checked-out connection', async () => {
+		const own = createDb(url, 1);
+		try {
+			// Hold a connection between queries (as a transaction does) while the server ends it,
+			// as it does to every backend at shutdown (57P01). Unhandled, the client's 'error' event
+			// would be an uncaught exception that fails this run.
+			const failure = await own.connection().execute(async (conn) => {
+				const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(conn);
+				await sql`select pg_terminate_backend(${rows[0]!.pid})`.execute(db);
+				await new Promise((resolve) => setTimeout(resolve, 200));
+				return sql`select 1`.execute(conn).then(
+					() => null,
+					(error: Error) => error
+				);
+			});
+			expect(failure).toBeInstanceOf(Error);
+		} finally {
+			await own.destroy();
+		}
+		// The pool opens a fresh connection for the next query.
+		const { rows } = await sql<{ one: number }>`select 1 as one`.execute(db);
+		expect(rows[0]!.one).toBe(1);
 	});
 });

@@ -29,8 +29,12 @@ class RealtimeConnection {
 				this.status = !error && reply === 'pong' ? 'live' : 'reconnecting';
 			});
 		});
-		socket.on('disconnect', () => {
-			this.status = 'reconnecting';
+		socket.on('disconnect', (reason) => {
+			// The server closes the socket when the session ends (sign-out, deactivation).
+			this.status = reason === 'io server disconnect' ? 'offline' : 'reconnecting';
+		});
+		socket.on('connect_error', (error) => {
+			if (error.message === 'unauthorized') this.status = 'offline';
 		});
 		socket.io.on('reconnect_failed', () => {
 			this.status = 'offline';

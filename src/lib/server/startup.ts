@@ -2,6 +2,7 @@
  * What the app does once per process before serving: start (or connect to) the database,
  * migrate it, seed the demo organisation into an empty one, and register realtime handlers.
  */
+import { startAuthHousekeeping } from './auth/housekeeping.ts';
 import { config } from './config.ts';
 import { startAppDatabase, type Database } from './db/index.ts';
 import { describeSeed, seedDemoOrganisation, isEmptyOrganisation } from './demo/seed.ts';
@@ -19,6 +20,7 @@ export async function startCommons(): Promise<Database> {
 		}
 	}
 	registerRealtimeHandlers();
+	startAuthHousekeeping(db);
 	log.info({ embedded: !cfg.databaseUrl }, 'commons ready');
 	return db;
 }

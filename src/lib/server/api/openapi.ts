@@ -29,10 +29,63 @@ export const openApiDocument = {
 					}
 				}
 			}
+		},
+		'/me': {
+			get: {
+				operationId: 'getMe',
+				summary: 'The person the request is made as',
+				responses: {
+					'200': {
+						description: 'The caller',
+						content: { 'application/json': { schema: { $ref: '#/components/schemas/Me' } } }
+					},
+					'401': errorResponse
+				}
+			}
 		}
 	} as Record<string, Record<string, unknown>>,
+	security: [{ bearerAuth: [] }, { sessionCookie: [] }],
 	components: {
+		securitySchemes: {
+			bearerAuth: {
+				type: 'http',
+				scheme: 'bearer',
+				description: 'A personal access token (cmn_…) created on the Access tokens page.'
+			},
+			sessionCookie: { type: 'apiKey', in: 'cookie', name: '__Host-commons_session' }
+		},
 		schemas: {
+			Me: {
+				type: 'object',
+				required: ['id', 'email', 'name', 'title', 'department', 'roles'],
+				properties: {
+					id: { type: 'integer' },
+					email: { type: 'string', format: 'email' },
+					name: { type: 'string' },
+					title: { type: 'string' },
+					bio: { type: 'string' },
+					department: {
+						type: 'object',
+						properties: {
+							id: { type: 'integer' },
+							slug: { type: 'string' },
+							name: { type: 'string' }
+						}
+					},
+					manager: {
+						type: ['object', 'null'],
+						properties: { id: { type: 'integer' }, name: { type: 'string' } }
+					},
+					roles: {
+						type: 'object',
+						properties: {
+							admin: { type: 'boolean' },
+							communications: { type: 'boolean' },
+							managerOf: { type: 'array', items: { type: 'integer' } }
+						}
+					}
+				}
+			},
 			Error: {
 				type: 'object',
 				required: ['error'],

@@ -8,9 +8,10 @@ import { TooManyRequestsError, ValidationError } from '../errors.ts';
 import { loadActor } from '../org/actor.ts';
 import { getPersonForSignIn } from '../org/person.repository.ts';
 import { verifyAgainstDummy, verifyPassword } from './password.ts';
+import { disconnectSession } from '../realtime/publish.ts';
 import { deleteSession } from './session.repository.ts';
 import { createSession, type SessionTimeouts } from './session.ts';
-import { clearAccountThrottle, recordSignInFailure, signInRetryAfterSeconds } from './throttle.ts';
+import { clearAccountThrottle, recordSignInFailure, reserveSignInAttempt } from './throttle.ts';
 
 export const INVALID_CREDENTIALS =
 	'That email address and password do not match an active account. Check both and try again.';
@@ -30,7 +31,7 @@ export async function signInWithPassword(
 	const email = input.email.trim().toLowerCase();
 	const database = db();
 
-	const retryAfter = await signInRetryAfterSeconds(database, { email, ip: ctx.ip }, now);
+	const retryAfter = await reserveSignInAttempt(database, { email, ip: ctx.ip }, now);
 	if (retryAfter > 0) {
 		await recordStandalone(ctx, {
 			action: 'auth.sign_in',
@@ -70,7 +71,7 @@ export async function signInWithPassword(
 				occurredAt: now
 			});
 		});
-		throw new ValidationError(INVALID_CREDENTIALS, { password: INVALID_CREDENTIALS });
+		throw new ValidationError(INVALID_CREDENTIALS);
 	}
 
 	const actor = await loadActor(database, person.id);
@@ -95,7 +96,7 @@ export async function signInWithPassword(
 				occurredAt: now
 			}
 		);
-		return { token, userId: person.id, expiresAt: session.idleExpiresAt };
+		return { token, userId: person.id, expiresAt: session.absoluteExpiresAt };
 	});
 }
 
@@ -112,4 +113,6 @@ export async function signOut(ctx: RequestContext, sessionId: string): Promise<v
 					objectId: ctx.actor?.id
 				});
 		});
+	// Sockets opened by this session close too (other devices stay connected).
+	disconnectSession(sessionId);
 }

@@ -26,6 +26,12 @@ export function createDb(connectionString: string, poolSize = 10): Database {
 	// Every session speaks UTC; the UI converts to local time.
 	pool.on('connect', (client) => {
 		client.query("set time zone 'UTC'").catch(() => undefined);
+		// A client checked out when the server goes away (57P01 at shutdown) emits 'error' on
+		// itself, not on the pool; unhandled, that would crash the process. The query in flight
+		// still fails and its caller handles that.
+		client.on('error', (error) => {
+			if (!isShuttingDown()) console.warn(`commons: database connection lost: ${error.message}`);
+		});
 	});
 	// An idle connection that the server drops (restart, outage, shutdown) must not crash the
 	// process: the pool discards it and the next query opens a new one.

@@ -101,7 +101,7 @@ export interface SignInThrottle {
   blockedUntil: Timestamp | null;
   failures: number;
   key: string;
-  windowStartedAt: Timestamp;
+  lastAttemptAt: Timestamp;
 }
 
 export interface Users {

@@ -152,3 +152,49 @@ export async function getAncestry(db: Database, departmentId: number): Promise<D
 		parentId: d.parentId === null ? null : Number(d.parentId)
 	}));
 }
+
+/**
+ * Departments whose content `departmentPath` (a person's department and its ancestors) may not
+ * see: every members-only department the person is not in, with all its sub-departments.
+ * Queries filter on this list inside SQL, so limits and counts never include hidden rows.
+ */
+export async function listHiddenDepartmentIds(
+	db: Database,
+	departmentPath: number[]
+): Promise<number[]> {
+	const { rows } = await sql<{ id: number }>`
+		with recursive hidden as (
+			select id from department
+			where visibility = 'members-only' and not (id = any(${departmentPath}::bigint[]))
+			union
+			select d.id from department d join hidden h on d.parent_id = h.id
+		)
+		select id from hidden
+	`.execute(db);
+	return rows.map((r) => Number(r.id));
+}
+
+/** The department named `name`, ignoring case (the oldest one if several match). */
+export async function getDepartmentByName(
+	db: Database,
+	name: string
+): Promise<DepartmentRecord | undefined> {
+	return db
+		.selectFrom('department')
+		.where(sql<string>`lower(name)`, '=', name.toLowerCase())
+		.select(departmentColumns)
+		.orderBy('id')
+		.limit(1)
+		.executeTakeFirst();
+}
+
+/** The organisation's root: the oldest department without a parent. */
+export async function getRootDepartment(db: Database): Promise<DepartmentRecord | undefined> {
+	return db
+		.selectFrom('department')
+		.where('parentId', 'is', null)
+		.select(departmentColumns)
+		.orderBy('id')
+		.limit(1)
+		.executeTakeFirst();
+}

@@ -18,6 +18,7 @@ import {
 	getDepartment,
 	getDepartmentBySlug,
 	insertDepartment,
+	listAllDepartments,
 	listSubtreeIds,
 	updateDepartmentRow,
 	type DepartmentRecord
@@ -106,4 +107,59 @@ export async function updateDepartment(
 			});
 			return after;
 		});
+}
+
+export type AdminDepartment = DepartmentRecord & {
+	memberCount: number;
+	/** 0 for a top-level department, 1 for its children, and so on. */
+	depth: number;
+	/** Names from the top of the tree down to this department's parent. */
+	path: string[];
+};
+
+function inTreeOrder(rows: (DepartmentRecord & { memberCount: number })[]): AdminDepartment[] {
+	const children = new Map<number | null, (DepartmentRecord & { memberCount: number })[]>();
+	const ids = new Set(rows.map((r) => r.id));
+	for (const row of rows) {
+		// A parent that is missing (bad data) must not hide the department: list it at the top.
+		const parent = row.parentId !== null && ids.has(row.parentId) ? row.parentId : null;
+		children.set(parent, [...(children.get(parent) ?? []), row]);
+	}
+	const ordered: AdminDepartment[] = [];
+	const visit = (parentId: number | null, depth: number, path: string[]) => {
+		for (const row of children.get(parentId) ?? []) {
+			ordered.push({ ...row, memberCount: Number(row.memberCount), depth, path });
+			if (depth < 100) visit(row.id, depth + 1, [...path, row.name]);
+		}
+	};
+	visit(null, 0, []);
+	return ordered;
+}
+
+/**
+ * Every department (members-only ones included) in tree order, parents before their children
+ * and siblings by name, with active member counts. Administrators only; throws ForbiddenError
+ * (audited) otherwise.
+ */
+export async function listDepartmentsForAdministration(
+	ctx: RequestContext
+): Promise<AdminDepartment[]> {
+	await requireAdmin(ctx, 'department.list', 'all');
+	return inTreeOrder(await listAllDepartments(db()));
+}
+
+/**
+ * One department for its edit page, with every department (for the parent menu) and the ids of
+ * its own subtree, which cannot become its parent. Administrators only; throws ForbiddenError
+ * (audited) or NotFoundError.
+ */
+export async function getDepartmentForAdministration(
+	ctx: RequestContext,
+	departmentId: number
+): Promise<{ department: AdminDepartment; departments: AdminDepartment[]; subtreeIds: number[] }> {
+	await requireAdmin(ctx, 'department.read', departmentId);
+	const departments = inTreeOrder(await listAllDepartments(db()));
+	const department = departments.find((d) => d.id === departmentId);
+	if (!department) throw new NotFoundError('That department does not exist.');
+	return { department, departments, subtreeIds: await listSubtreeIds(db(), departmentId) };
 }

@@ -2,6 +2,7 @@
  * Administering people: create, edit, move between departments, deactivate and reactivate,
  * and assign roles. Administrators only; refusals are audited.
  */
+import { z } from 'zod';
 import { recordAudit, recordDenied } from '../audit/audit.service.ts';
 import { deleteUserSessions } from '../auth/session.repository.ts';
 import type { RequestContext } from '../context.ts';
@@ -13,22 +14,31 @@ import {
 	UnauthorizedError,
 	ValidationError
 } from '../errors.ts';
+import { decodeCursor, encodeCursor } from '../pagination.ts';
 import { disconnectUser } from '../realtime/publish.ts';
 import type { PersonInput, RolesInput } from '../../shared/schemas/org.ts';
 import type { Actor } from './actor.ts';
-import { getDepartment } from './department.repository.ts';
-import { canManagePeople } from './person.policy.ts';
+import { getDepartment, listAllDepartments } from './department.repository.ts';
+import { canManagePeople, canOpenAdministration } from './person.policy.ts';
 import {
+	countPeopleByStatus,
 	getPeopleByEmails,
 	getPerson,
+	getPersonForAdmin,
 	insertPerson,
 	listManagerChain,
+	listPeopleForAdmin,
 	updatePersonRow,
+	type AdminPeopleFilter,
+	type AdminPersonDetail,
+	type AdminPersonListItem,
 	type PersonRecord
 } from './person.repository.ts';
 import {
 	countActiveAdmins,
+	isActiveAdmin,
 	listRoleAssignments,
+	lockAdministrators,
 	replaceRoleAssignments
 } from './role.repository.ts';
 
@@ -163,6 +173,11 @@ export async function deactivatePerson(
 			const before = await getPerson(trx, personId);
 			if (!before) throw new NotFoundError('That person does not exist.');
 			if (before.status === 'deactivated') return before;
+			await lockAdministrators(trx);
+			if ((await isActiveAdmin(trx, personId)) && (await countActiveAdmins(trx, personId)) === 0)
+				throw new ValidationError(
+					'This is the last active administrator. Make someone else an administrator first.'
+				);
 			const after = await updatePersonRow(trx, personId, {
 				status: 'deactivated',
 				deactivatedAt: new Date()
@@ -218,6 +233,7 @@ export async function setRoles(
 						managerOf: 'Choose existing departments.'
 					});
 			}
+			await lockAdministrators(trx);
 			if (!input.roles.includes('admin') && (await countActiveAdmins(trx, personId)) === 0) {
 				throw new ValidationError(
 					'This is the last active administrator. Make someone else an administrator first.',
@@ -240,4 +256,79 @@ export async function setRoles(
 				details: { before, after: assignments }
 			});
 		});
+}
+
+const ADMIN_PAGE_SIZE = 50;
+const adminPersonCursor = z.tuple([z.string(), z.number().int()]);
+
+/**
+ * One page of everyone (deactivated people included), alphabetical, keyset-paginated, optionally
+ * narrowed to a name or email fragment and a status. Administrators only; throws ForbiddenError
+ * (audited) otherwise.
+ */
+export async function listPeopleForAdministration(
+	ctx: RequestContext,
+	input: AdminPeopleFilter & { cursor?: string | null }
+): Promise<{ people: AdminPersonListItem[]; nextCursor: string | null }> {
+	await requireAdmin(ctx, 'person.list', 'all');
+	const rows = await listPeopleForAdmin(
+		db(),
+		{ query: input.query?.trim().slice(0, 200), status: input.status },
+		{ after: decodeCursor(input.cursor, adminPersonCursor), limit: ADMIN_PAGE_SIZE + 1 }
+	);
+	const people = rows.slice(0, ADMIN_PAGE_SIZE);
+	const last = people.at(-1);
+	return {
+		people,
+		nextCursor: rows.length > ADMIN_PAGE_SIZE && last ? encodeCursor([last.name, last.id]) : null
+	};
+}
+
+export type PersonAdministration = {
+	person: AdminPersonDetail;
+	roles: RolesInput;
+};
+
+/**
+ * A person as the administration page edits them: their record, manager and roles.
+ * Administrators only; throws ForbiddenError (audited) or NotFoundError.
+ */
+export async function getPersonForAdministration(
+	ctx: RequestContext,
+	personId: number
+): Promise<PersonAdministration> {
+	await requireAdmin(ctx, 'person.read', personId);
+	const person = await getPersonForAdmin(db(), personId);
+	if (!person) throw new NotFoundError('That person does not exist.');
+	const assignments = await listRoleAssignments(db(), personId);
+	const roles: RolesInput = { roles: [], managerOf: [] };
+	for (const a of assignments) {
+		if (a.roleKey === 'manager' && a.departmentId !== null) roles.managerOf.push(a.departmentId);
+		else if (a.roleKey === 'admin' || a.roleKey === 'communications') roles.roles.push(a.roleKey);
+	}
+	return { person, roles };
+}
+
+/**
+ * What the administration overview shows: how many people are active and deactivated, and
+ * how many departments there are. Throws ForbiddenError (audited) for anyone who may not open
+ * the administration area.
+ */
+export async function getAdministrationOverview(
+	ctx: RequestContext
+): Promise<{ activePeople: number; deactivatedPeople: number; departments: number }> {
+	if (!ctx.actor) throw new UnauthorizedError('Sign in first.');
+	if (!canOpenAdministration(ctx.actor)) {
+		await recordDenied(ctx, 'admin.open', 'administration', 'overview');
+		throw new ForbiddenError('Only administrators can open the administration area.');
+	}
+	const [counts, departments] = await Promise.all([
+		countPeopleByStatus(db()),
+		listAllDepartments(db())
+	]);
+	return {
+		activePeople: counts['active'] ?? 0,
+		deactivatedPeople: counts['deactivated'] ?? 0,
+		departments: departments.length
+	};
 }

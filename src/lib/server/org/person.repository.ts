@@ -13,12 +13,15 @@ export type PersonListItem = {
 /** Active people ordered by name, keyset-paginated on (name, id). */
 export async function listActivePeople(
 	db: Database,
-	options: { after?: [string, number]; limit: number }
+	options: { after?: [string, number]; limit: number; hiddenDepartmentIds?: number[] }
 ): Promise<PersonListItem[]> {
 	let query = db
 		.selectFrom('users as u')
 		.innerJoin('department as d', 'd.id', 'u.departmentId')
 		.where('u.status', '=', 'active')
+		.$if(!!options.hiddenDepartmentIds?.length, (q) =>
+			q.where('u.departmentId', 'not in', options.hiddenDepartmentIds!)
+		)
 		.select([
 			'u.id',
 			'u.name',
@@ -117,7 +120,17 @@ export async function listManagerChain(db: Database, personId: number): Promise<
 	return chain;
 }
 
-export type DirectoryFilter = { query?: string; departmentId?: number };
+/** Every person's manager link (id to manager id): the whole reporting graph in one read. */
+export async function listManagerLinks(db: Database): Promise<Map<number, number | null>> {
+	const rows = await db.selectFrom('users').select(['id', 'managerId']).execute();
+	return new Map(rows.map((r) => [r.id, r.managerId]));
+}
+
+export type DirectoryFilter = {
+	query?: string;
+	departmentId?: number;
+	hiddenDepartmentIds?: number[];
+};
 
 /** People matching a name/title query (typo-tolerant through pg_trgm) and/or a department. */
 export async function searchActivePeople(
@@ -140,6 +153,8 @@ export async function searchActivePeople(
 		.limit(limit);
 	if (filter.departmentId !== undefined)
 		query = query.where('u.departmentId', '=', filter.departmentId);
+	if (filter.hiddenDepartmentIds?.length)
+		query = query.where('u.departmentId', 'not in', filter.hiddenDepartmentIds);
 	const text = filter.query?.trim();
 	if (text) {
 		const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -159,4 +174,181 @@ export async function searchActivePeople(
 		query = query.orderBy('u.name').orderBy('u.id');
 	}
 	return query.execute();
+}
+
+export type PersonProfile = PersonRecord & {
+	departmentName: string;
+	departmentSlug: string;
+	departmentVisibility: string;
+	managerName: string | null;
+	createdAt: Date;
+};
+
+/** A person with their department and manager names, for profile pages. */
+export async function getPersonProfile(
+	db: Database,
+	id: number
+): Promise<PersonProfile | undefined> {
+	return db
+		.selectFrom('users as u')
+		.innerJoin('department as d', 'd.id', 'u.departmentId')
+		.leftJoin('users as m', 'm.id', 'u.managerId')
+		.where('u.id', '=', id)
+		.select([
+			'u.id',
+			'u.email',
+			'u.name',
+			'u.title',
+			'u.departmentId',
+			'u.managerId',
+			'u.avatarUrl',
+			'u.bio',
+			'u.status',
+			'u.createdAt',
+			'd.name as departmentName',
+			'd.slug as departmentSlug',
+			'd.visibility as departmentVisibility',
+			'm.name as managerName'
+		])
+		.executeTakeFirst();
+}
+
+export async function getPasswordHash(db: Database, id: number): Promise<string | null> {
+	const row = await db
+		.selectFrom('users')
+		.where('id', '=', id)
+		.select('passwordHash')
+		.executeTakeFirst();
+	return row?.passwordHash ?? null;
+}
+
+export async function setPasswordHash(
+	db: Database,
+	id: number,
+	passwordHash: string
+): Promise<void> {
+	await db
+		.updateTable('users')
+		.set({ passwordHash, updatedAt: new Date() })
+		.where('id', '=', id)
+		.execute();
+}
+
+/** People who report directly to `managerId`, by name. */
+export async function listDirectReports(
+	db: Database,
+	managerId: number
+): Promise<PersonListItem[]> {
+	return db
+		.selectFrom('users as u')
+		.innerJoin('department as d', 'd.id', 'u.departmentId')
+		.where('u.managerId', '=', managerId)
+		.where('u.status', '=', 'active')
+		.select([
+			'u.id',
+			'u.name',
+			'u.title',
+			'u.email',
+			'd.name as departmentName',
+			'd.slug as departmentSlug'
+		])
+		.orderBy('u.name')
+		.orderBy('u.id')
+		.limit(200)
+		.execute();
+}
+
+export type AdminPersonListItem = {
+	id: number;
+	name: string;
+	email: string;
+	title: string;
+	status: string;
+	departmentName: string;
+};
+
+export type AdminPeopleFilter = {
+	/** Part of a name or an email address (case-insensitive). */
+	query?: string;
+	status?: 'active' | 'deactivated';
+};
+
+/**
+ * Everyone (deactivated people included) ordered by name, keyset-paginated on (name, id), for
+ * administrators. The text filter matches names and email addresses.
+ */
+export async function listPeopleForAdmin(
+	db: Database,
+	filter: AdminPeopleFilter,
+	options: { after?: [string, number]; limit: number }
+): Promise<AdminPersonListItem[]> {
+	let query = db
+		.selectFrom('users as u')
+		.innerJoin('department as d', 'd.id', 'u.departmentId')
+		.select(['u.id', 'u.name', 'u.email', 'u.title', 'u.status', 'd.name as departmentName'])
+		.orderBy('u.name')
+		.orderBy('u.id')
+		.limit(options.limit);
+	if (filter.status) query = query.where('u.status', '=', filter.status);
+	const text = filter.query?.trim();
+	if (text) {
+		const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+		query = query.where((eb) =>
+			eb.or([eb('u.name', 'ilike', pattern), eb('u.email', 'ilike', pattern)])
+		);
+	}
+	if (options.after) {
+		const [name, id] = options.after;
+		query = query.where((eb) =>
+			eb.or([eb('u.name', '>', name), eb.and([eb('u.name', '=', name), eb('u.id', '>', id)])])
+		);
+	}
+	return query.execute();
+}
+
+export type AdminPersonDetail = PersonRecord & {
+	departmentName: string;
+	managerName: string | null;
+	managerEmail: string | null;
+	createdAt: Date;
+	deactivatedAt: Date | null;
+};
+
+/** A person with what the administration page shows beside the edit form. */
+export async function getPersonForAdmin(
+	db: Database,
+	id: number
+): Promise<AdminPersonDetail | undefined> {
+	return db
+		.selectFrom('users as u')
+		.innerJoin('department as d', 'd.id', 'u.departmentId')
+		.leftJoin('users as m', 'm.id', 'u.managerId')
+		.where('u.id', '=', id)
+		.select([
+			'u.id',
+			'u.email',
+			'u.name',
+			'u.title',
+			'u.departmentId',
+			'u.managerId',
+			'u.avatarUrl',
+			'u.bio',
+			'u.status',
+			'u.createdAt',
+			'u.deactivatedAt',
+			'd.name as departmentName',
+			'm.name as managerName',
+			'm.email as managerEmail'
+		])
+		.executeTakeFirst();
+}
+
+/** How many people have each status. */
+export async function countPeopleByStatus(db: Database): Promise<Record<string, number>> {
+	const rows = await db
+		.selectFrom('users')
+		.groupBy('status')
+		.select((eb) => ['status', eb.fn.countAll<number>().as('n')])
+		.execute();
+	return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
 }

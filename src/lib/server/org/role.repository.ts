@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Database } from '../db/index.ts';
 
 export async function listRoleAssignments(db: Database, userId: number) {
@@ -23,6 +24,16 @@ export async function replaceRoleAssignments(
 	}
 }
 
+/**
+ * Serialises changes that could remove the last active administrator (role changes,
+ * deactivation) until the calling transaction ends: without it, two administrators removing each
+ * other at the same moment would each count the other and both succeed.
+ */
+export async function lockAdministrators(trx: Database): Promise<void> {
+	await sql`select pg_advisory_xact_lock(hashtext('commons.admins'))`.execute(trx);
+}
+
+/** Active administrators other than `exceptUserId`; call lockAdministrators first in a transaction. */
 export async function countActiveAdmins(db: Database, exceptUserId?: number): Promise<number> {
 	let query = db
 		.selectFrom('roleAssignment as r')
@@ -34,4 +45,14 @@ export async function countActiveAdmins(db: Database, exceptUserId?: number): Pr
 		.select((eb) => eb.fn.countAll<number>().as('n'))
 		.executeTakeFirstOrThrow();
 	return Number(row.n);
+}
+
+export async function isActiveAdmin(db: Database, userId: number): Promise<boolean> {
+	const row = await db
+		.selectFrom('roleAssignment')
+		.where('userId', '=', userId)
+		.where('roleKey', '=', 'admin')
+		.select('userId')
+		.executeTakeFirst();
+	return row !== undefined;
 }

@@ -7,6 +7,9 @@
  *
  * Columns (header row required, any order, case-insensitive): email, name, title, department
  * (slug or exact name), manager_email, status (active or deactivated). Unknown columns are refused.
+ * An optional column the file does not have leaves that field alone for people already in the
+ * directory; a blank manager_email or status cell does the same (new people get no manager and
+ * status active), while a blank title cell clears the title.
  */
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
@@ -22,6 +25,7 @@ import { canManagePeople } from './person.policy.ts';
 import {
 	getPeopleByEmails,
 	insertPerson,
+	listManagerLinks,
 	updatePersonRow,
 	type PersonRecord
 } from './person.repository.ts';
@@ -57,18 +61,19 @@ const rowSchema = z.object({
 	title: z.string().trim().max(200, 'The title is longer than 200 characters.'),
 	department: z.string().trim().min(1, 'The department is empty.'),
 	manager_email: z.union([z.literal(''), emailSchema]),
-	status: z.union([
-		z.literal(''),
-		z.enum(['active', 'deactivated'], { error: 'Use “active” or “deactivated”.' })
-	])
+	status: z.enum(['', 'active', 'deactivated'], {
+		error: 'Use “active” or “deactivated” (or leave it blank).'
+	})
 });
 
 type ParsedRow = { row: number; values: Record<Column, string> };
+type ParsedCsv = { rows: ParsedRow[]; errors: ImportError[]; columns: Set<Column> };
 
-function parseCsv(text: string): { rows: ParsedRow[]; errors: ImportError[] } {
+function parseCsv(text: string): ParsedCsv {
 	if (Buffer.byteLength(text) > IMPORT_MAX_BYTES) {
 		return {
 			rows: [],
+			columns: new Set(),
 			errors: [
 				{
 					row: 0,
@@ -100,6 +105,7 @@ function parseCsv(text: string): { rows: ParsedRow[]; errors: ImportError[] } {
 		const line = (error as { lines?: number }).lines ?? 0;
 		return {
 			rows: [],
+			columns: new Set(),
 			errors: [
 				{
 					row: line,
@@ -135,7 +141,8 @@ function parseCsv(text: string): { rows: ParsedRow[]; errors: ImportError[] } {
 		row: info.lines,
 		values: Object.fromEntries(COLUMNS.map((c) => [c, record[c] ?? ''])) as Record<Column, string>
 	}));
-	return { rows, errors };
+	const columns = new Set(COLUMNS.filter((c) => header.includes(c)));
+	return { rows, errors, columns };
 }
 
 /** Builds the plan against the database as it is now. Pure reads. */
@@ -143,7 +150,7 @@ async function planImport(
 	database: Database,
 	text: string
 ): Promise<ImportPlan & { resolved: ResolvedRow[] }> {
-	const { rows, errors } = parseCsv(text);
+	const { rows, errors, columns } = parseCsv(text);
 	const empty = { rows: [], errors, counts: { create: 0, update: 0, unchanged: 0 }, resolved: [] };
 	if (errors.length) return empty;
 
@@ -214,10 +221,10 @@ async function planImport(
 		const current = existing.get(data.email);
 		const next = {
 			name: data.name,
-			title: data.title,
+			title: columns.has('title') ? data.title : (current?.title ?? ''),
 			departmentSlug: department.slug,
 			managerEmail: data.manager_email || null,
-			status: data.status || 'active'
+			status: data.status || current?.status || 'active'
 		};
 		const changes: Record<string, ImportChange> = {};
 		if (current) {
@@ -231,7 +238,7 @@ async function planImport(
 				status: current.status
 			};
 			for (const key of Object.keys(next) as (keyof typeof next)[]) {
-				// An absent manager column leaves the current manager alone.
+				// No manager given leaves the current manager alone.
 				if (key === 'managerEmail' && next.managerEmail === null) continue;
 				if (before[key] !== next[key]) changes[key] = { from: before[key], to: next[key] };
 			}
@@ -239,16 +246,20 @@ async function planImport(
 		const action = !current ? 'create' : Object.keys(changes).length ? 'update' : 'unchanged';
 		plans.push({ row, email: data.email, name: data.name, action, changes });
 		resolved.push({
+			row,
 			action,
 			current,
 			email: data.email,
 			name: data.name,
-			title: data.title,
+			title: next.title,
 			departmentId: department.id,
 			managerEmail: next.managerEmail,
 			status: next.status
 		});
 	}
+
+	if (resolved.some((r) => r.managerEmail))
+		errors.push(...findManagerLoops(resolved, existing, await listManagerLinks(database)));
 
 	errors.sort((a, b) => a.row - b.row);
 	const counts = { create: 0, update: 0, unchanged: 0 };
@@ -257,6 +268,7 @@ async function planImport(
 }
 
 type ResolvedRow = {
+	row: number;
 	action: ImportRowPlan['action'];
 	current: PersonRecord | undefined;
 	email: string;
@@ -266,6 +278,53 @@ type ResolvedRow = {
 	managerEmail: string | null;
 	status: string;
 };
+
+/**
+ * Rows whose manager, as the file would leave things, leads back to themselves: through other rows
+ * of the file and through the people the file does not mention alike.
+ */
+function findManagerLoops(
+	resolved: ResolvedRow[],
+	existing: Map<string, PersonRecord>,
+	links: Map<number, number | null>
+): ImportError[] {
+	// People new in this file get negative ids so the whole graph is one map of numbers.
+	const idOf = new Map<string, number>();
+	resolved.forEach((r, i) => {
+		const id = r.current?.id ?? -(i + 1);
+		idOf.set(r.email, id);
+	});
+	for (const p of existing.values()) {
+		idOf.set(p.email, p.id);
+	}
+	const managerOf = new Map(links);
+	for (const r of resolved) {
+		const id = idOf.get(r.email)!;
+		managerOf.set(
+			id,
+			r.managerEmail ? (idOf.get(r.managerEmail) ?? null) : (r.current?.managerId ?? null)
+		);
+	}
+	const errors: ImportError[] = [];
+	for (const r of resolved) {
+		if (!r.managerEmail) continue;
+		const start = idOf.get(r.email)!;
+		const seen = new Set<number>();
+		for (let id = managerOf.get(start) ?? null; id !== null; id = managerOf.get(id) ?? null) {
+			if (id === start) {
+				errors.push({
+					row: r.row,
+					column: 'manager_email',
+					message: `That would make a loop of managers: ${r.managerEmail} reports (directly or indirectly) to ${r.email}.`
+				});
+				break;
+			}
+			if (seen.has(id)) break; // a loop further up that does not include this row
+			seen.add(id);
+		}
+	}
+	return errors;
+}
 
 function requireAdmin(ctx: RequestContext) {
 	if (!ctx.actor) throw new UnauthorizedError('Sign in first.');

@@ -1,8 +1,17 @@
 /**
- * Registers the socket.io event handlers on the shared server. Called from the `init` hook;
- * safe to call more than once (dev reloads the bundle), it registers only the first time.
+ * Registers socket.io middleware and handlers on the shared server. Called from the `init`
+ * hook; safe to call more than once (dev reloads the bundle), it registers only the first time.
+ *
+ * Sockets authenticate from the session cookie, exactly like pages; the server then places the
+ * socket in its rooms (`user:<id>`, `session:<id>`). Clients never choose rooms.
  */
+import { readCookie, sessionCookieName } from '../auth/cookie.ts';
+import { validateSessionToken } from '../auth/session.ts';
+import { config } from '../config.ts';
+import { db } from '../db/index.ts';
 import { logger } from '../log.ts';
+import { loadActor } from '../org/actor.ts';
+import { sessionRoom, userRoom } from './publish.ts';
 import { getRealtimeServer } from './registry.ts';
 
 const REGISTERED = Symbol.for('commons.realtimeHandlers');
@@ -14,7 +23,24 @@ export function registerRealtimeHandlers(): boolean {
 	if (!io || holder[REGISTERED]) return false;
 	holder[REGISTERED] = true;
 
+	io.use(async (socket, next) => {
+		try {
+			const cfg = config();
+			const token = readCookie(socket.request.headers.cookie, sessionCookieName(cfg.production));
+			const session = token ? await validateSessionToken(db(), token, cfg.session) : null;
+			const actor = session ? await loadActor(db(), session.userId) : null;
+			if (!session || !actor) return next(new Error('unauthorized'));
+			socket.data.actor = actor;
+			socket.data.sessionId = session.id;
+			next();
+		} catch (error) {
+			logger().error({ err: error }, 'socket authentication failed');
+			next(new Error('unavailable'));
+		}
+	});
+
 	io.on('connection', (socket) => {
+		void socket.join([userRoom(socket.data.actor.id), sessionRoom(socket.data.sessionId)]);
 		socket.emit('hello', { serverTime: new Date().toISOString() });
 		socket.on('ping', (ack) => {
 			if (typeof ack === 'function') ack('pong');

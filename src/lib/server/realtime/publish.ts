@@ -10,3 +10,10 @@ export const userRoom = (userId: number) => `user:${userId}`;
 export function disconnectUser(userId: number): void {
 	getRealtimeServer()?.in(userRoom(userId)).disconnectSockets(true);
 }
+
+export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
+
+/** Closes the sockets opened with one session (its owner signed out). */
+export function disconnectSession(sessionId: string): void {
+	getRealtimeServer()?.in(sessionRoom(sessionId)).disconnectSockets(true);
+}

@@ -4,8 +4,13 @@
  */
 import type { Server } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/realtime-events.ts';
+import type { Actor } from '../org/actor.ts';
 
-export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents>;
+/** What the server knows about each socket once it has authenticated. */
+export type SocketData = { actor: Actor; sessionId: string };
+
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, {}, SocketData>;
 
 const IO = Symbol.for('commons.io');
 type Holder = { [IO]?: RealtimeServer };
