@@ -5,7 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Insertable } from 'kysely';
 import type { Database } from '../src/lib/server/db/index.ts';
-import type { Department, Users } from '../src/lib/server/db/schema.ts';
+import type { Department, Post, Users } from '../src/lib/server/db/schema.ts';
+import type { RequestContext } from '../src/lib/server/context.ts';
+import { loadActor } from '../src/lib/server/org/actor.ts';
 
 function unique(): string {
 	return randomBytes(4).toString('hex');
@@ -45,6 +47,24 @@ export async function grantRole(
 	return db
 		.insertInto('roleAssignment')
 		.values({ userId, roleKey, departmentId })
+		.returningAll()
+		.executeTakeFirstOrThrow();
+}
+
+/** The request context of a person, as the hook would build it. */
+export async function contextFor(db: Database, userId: number): Promise<RequestContext> {
+	return { actor: await loadActor(db, userId), ip: '127.0.0.1', userAgent: 'vitest' };
+}
+
+/** A post written straight into the table (for feed shapes; services are tested separately). */
+export async function newPost(
+	db: Database,
+	overrides: Partial<Insertable<Post>> & { authorId: number }
+) {
+	const body = overrides.bodySource ?? `Post ${unique()}`;
+	return db
+		.insertInto('post')
+		.values({ bodySource: body, bodyHtml: `<p>${body}</p>`, departmentId: null, ...overrides })
 		.returningAll()
 		.executeTakeFirstOrThrow();
 }

@@ -82,6 +82,34 @@ describe('demo organisation', () => {
 		expect(managedParents.length).toBeGreaterThanOrEqual(2);
 	});
 
+	it('opens on a living feed: posts by their authors in departments they may post in', async () => {
+		const posts = await db
+			.selectFrom('post as p')
+			.innerJoin('users as u', 'u.id', 'p.authorId')
+			.select([
+				'p.id',
+				'p.departmentId',
+				'p.isAnnouncement',
+				'p.bodyHtml',
+				'u.departmentId as home'
+			])
+			.execute();
+		expect(posts.length).toBeGreaterThanOrEqual(6);
+		// Department posts sit in their author's own department; the rest are organisation-wide.
+		for (const p of posts) expect([null, p.home]).toContain(p.departmentId);
+		expect(posts.some((p) => p.isAnnouncement && p.departmentId === null)).toBe(true);
+		// Mentions were rendered as links and stored as notifications.
+		expect(posts.some((p) => p.bodyHtml.includes('class="mention"'))).toBe(true);
+		const mentions = await db
+			.selectFrom('notification')
+			.where('kind', '=', 'mention')
+			.select('id')
+			.execute();
+		expect(mentions.length).toBeGreaterThan(0);
+		const comments = await db.selectFrom('postComment').select(['id', 'parentId']).execute();
+		expect(comments.some((c) => c.parentId !== null)).toBe(true);
+	});
+
 	it('gives every account the demo password, hashed with Argon2id', async () => {
 		const admin = await db
 			.selectFrom('users')

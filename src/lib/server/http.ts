@@ -1,7 +1,7 @@
 /**
  * Mapping domain errors to HTTP, once, for form actions and for the JSON API.
  */
-import { fail, type ActionFailure } from '@sveltejs/kit';
+import { fail, type ActionFailure, type RequestEvent } from '@sveltejs/kit';
 import { apiError, type ApiErrorCode } from './api/respond.ts';
 import { DomainError, TooManyRequestsError, ValidationError } from './errors.ts';
 
@@ -38,4 +38,17 @@ export function apiErrorFrom(error: unknown): Response {
 			? { 'retry-after': String(error.retryAfterSeconds) }
 			: undefined
 	);
+}
+
+/** Wraps a JSON API handler so domain errors answer in the API's error shape. */
+export function apiHandler<E extends RequestEvent>(
+	run: (event: E) => Promise<Response>
+): (event: E) => Promise<Response> {
+	return async (event) => {
+		try {
+			return await run(event);
+		} catch (error) {
+			return apiErrorFrom(error);
+		}
+	};
 }

@@ -3,8 +3,9 @@
  * an event renamed on one side fails the type check on the other.
  */
 export interface ServerToClientEvents {
-	/** Placeholder-free for now: every server event is added here as features arrive. */
 	hello: (info: { serverTime: string }) => void;
+	/** A post the person may see appeared in one of the feeds they read. */
+	'feed:post': (post: { postId: number; departmentId: number | null; authorId: number }) => void;
 }
 
 export interface ClientToServerEvents {

@@ -1,3 +1,5 @@
+import { REACTION_KINDS } from '../../shared/schemas/feeds.ts';
+
 /**
  * The OpenAPI 3.1 description of /api/v1. A test checks that every path here has a route and
  * every /api/v1 route is here, so this document stays true as endpoints are added.
@@ -5,6 +7,339 @@
 const errorResponse = {
 	description: 'Error',
 	content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } }
+};
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const jsonOf = (description: string, schema: object) => ({
+	description,
+	content: { 'application/json': { schema } }
+});
+const idParam = (description: string) => ({
+	name: 'id',
+	in: 'path',
+	required: true,
+	description,
+	schema: { type: 'integer', minimum: 1 }
+});
+const noContent = { description: 'Done' };
+/** The errors every operation on an object can answer with. */
+const objectErrors = { '400': errorResponse, '401': errorResponse, '404': errorResponse };
+const cursorParam = {
+	name: 'cursor',
+	in: 'query',
+	required: false,
+	description: 'The nextCursor of the previous page.',
+	schema: { type: 'string' }
+};
+
+/** Path parameters repeated on each operation (simpler for clients and for our route tests). */
+function withParameters(parameters: object[], operations: Record<string, Record<string, unknown>>) {
+	return Object.fromEntries(
+		Object.entries(operations).map(([method, operation]) => [
+			method,
+			{ ...operation, parameters: [...parameters, ...((operation.parameters as object[]) ?? [])] }
+		])
+	);
+}
+
+const feedPaths = {
+	'/feed': {
+		get: {
+			operationId: 'getHomeFeed',
+			summary: 'The caller’s home feed, newest first',
+			description:
+				'Their department, departments and people they follow, and organisation-wide posts. The first page also lists pinned posts and current announcements under `top`.',
+			parameters: [
+				{
+					name: 'department',
+					in: 'query',
+					required: false,
+					description: 'A department id, or `organisation` for organisation-wide posts only.',
+					schema: { oneOf: [{ type: 'integer' }, { const: 'organisation' }] }
+				},
+				cursorParam
+			],
+			responses: { '200': jsonOf('A page of posts', ref('FeedPage')), '401': errorResponse }
+		}
+	},
+	'/posts': {
+		post: {
+			operationId: 'createPost',
+			summary: 'Publish a post',
+			requestBody: {
+				required: true,
+				content: { 'application/json': { schema: ref('PostInput') } }
+			},
+			responses: {
+				'201': jsonOf('The new post', ref('Post')),
+				'400': errorResponse,
+				'401': errorResponse,
+				'403': errorResponse
+			}
+		}
+	},
+	'/posts/{id}': withParameters([idParam('The post')], {
+		get: {
+			operationId: 'getPost',
+			summary: 'One post',
+			responses: { '200': jsonOf('The post', ref('Post')), ...objectErrors }
+		},
+		patch: {
+			operationId: 'editPost',
+			summary: 'Replace a post’s text (author only; the earlier version is kept)',
+			requestBody: {
+				required: true,
+				content: {
+					'application/json': {
+						schema: {
+							type: 'object',
+							required: ['body'],
+							properties: { body: { type: 'string', minLength: 1, maxLength: 20000 } }
+						}
+					}
+				}
+			},
+			responses: {
+				'200': jsonOf('The edited post', ref('Post')),
+				...objectErrors,
+				'403': errorResponse,
+				'409': errorResponse
+			}
+		},
+		delete: {
+			operationId: 'deletePost',
+			summary: 'Delete a post (author, the department’s managers, administrators)',
+			responses: { '204': noContent, ...objectErrors, '403': errorResponse, '409': errorResponse }
+		}
+	}),
+	'/posts/{id}/comments': withParameters([idParam('The post')], {
+		get: {
+			operationId: 'listComments',
+			summary: 'A post’s comments, oldest first',
+			responses: {
+				'200': jsonOf('Comments', {
+					type: 'object',
+					properties: { comments: { type: 'array', items: ref('Comment') } }
+				}),
+				...objectErrors
+			}
+		},
+		post: {
+			operationId: 'addComment',
+			summary: 'Comment on a post, or reply to a top-level comment',
+			requestBody: {
+				required: true,
+				content: {
+					'application/json': {
+						schema: {
+							type: 'object',
+							required: ['body'],
+							properties: {
+								body: { type: 'string', minLength: 1, maxLength: 5000 },
+								parentId: { type: 'integer', description: 'A top-level comment to reply to' }
+							}
+						}
+					}
+				}
+			},
+			responses: {
+				'201': jsonOf('The comment', ref('Comment')),
+				...objectErrors,
+				'409': errorResponse
+			}
+		}
+	}),
+	'/posts/{id}/reactions/{kind}': withParameters(
+		[
+			idParam('The post'),
+			{
+				name: 'kind',
+				in: 'path',
+				required: true,
+				schema: { type: 'string', enum: [...REACTION_KINDS] }
+			}
+		],
+		{
+			put: {
+				operationId: 'addReaction',
+				summary: 'React to a post (409 if already reacted this way)',
+				responses: { '204': noContent, ...objectErrors, '409': errorResponse }
+			},
+			delete: {
+				operationId: 'removeReaction',
+				summary: 'Take a reaction back (404 if there was none)',
+				responses: { '204': noContent, ...objectErrors }
+			}
+		}
+	),
+	'/comments/{id}': withParameters([idParam('The comment')], {
+		delete: {
+			operationId: 'deleteComment',
+			summary: 'Delete a comment (its author or the post’s moderators)',
+			responses: { '204': noContent, ...objectErrors, '403': errorResponse, '409': errorResponse }
+		}
+	}),
+	'/departments/{id}/posts': withParameters([idParam('The department'), cursorParam], {
+		get: {
+			operationId: 'getDepartmentFeed',
+			summary: 'A department’s feed',
+			responses: { '200': jsonOf('A page of posts', ref('FeedPage')), ...objectErrors }
+		}
+	}),
+	'/departments/{id}/follow': withParameters([idParam('The department')], {
+		put: {
+			operationId: 'followDepartment',
+			summary: 'Follow a department (idempotent)',
+			responses: { '204': noContent, ...objectErrors }
+		},
+		delete: {
+			operationId: 'unfollowDepartment',
+			summary: 'Stop following a department',
+			responses: { '204': noContent, ...objectErrors }
+		}
+	}),
+	'/people': {
+		get: {
+			operationId: 'listPeople',
+			summary: 'Search the people directory by name or title, or list everyone',
+			parameters: [
+				{ name: 'query', in: 'query', required: false, schema: { type: 'string', maxLength: 100 } },
+				cursorParam
+			],
+			responses: {
+				'200': jsonOf('People', {
+					type: 'object',
+					properties: {
+						people: { type: 'array', items: ref('PersonSummary') },
+						nextCursor: { type: ['string', 'null'] }
+					}
+				}),
+				'401': errorResponse
+			}
+		}
+	},
+	'/people/{id}/follow': withParameters([idParam('The person')], {
+		put: {
+			operationId: 'followPerson',
+			summary: 'Follow a colleague (idempotent)',
+			responses: { '204': noContent, ...objectErrors }
+		},
+		delete: {
+			operationId: 'unfollowPerson',
+			summary: 'Stop following a colleague',
+			responses: { '204': noContent, ...objectErrors }
+		}
+	})
+};
+
+const feedSchemas = {
+	PersonRef: {
+		type: 'object',
+		properties: { id: { type: 'integer' }, name: { type: 'string' }, title: { type: 'string' } }
+	},
+	PersonSummary: {
+		type: 'object',
+		properties: {
+			id: { type: 'integer' },
+			name: { type: 'string' },
+			title: { type: 'string' },
+			departmentName: { type: 'string' },
+			departmentSlug: { type: 'string' }
+		}
+	},
+	PostInput: {
+		type: 'object',
+		required: ['body', 'audience'],
+		properties: {
+			body: { type: 'string', minLength: 1, maxLength: 20000, description: 'Markdown' },
+			audience: {
+				oneOf: [{ type: 'integer' }, { const: 'organisation' }],
+				description: 'A department id, or `organisation` (communications and administrators).'
+			},
+			announcement: { type: 'boolean', description: 'Organisation-wide posts only' },
+			attachmentIds: { type: 'array', items: { type: 'integer' }, maxItems: 10 }
+		}
+	},
+	Post: {
+		type: 'object',
+		properties: {
+			id: { type: 'integer' },
+			author: ref('PersonRef'),
+			department: {
+				type: ['object', 'null'],
+				description: 'null for organisation-wide posts',
+				properties: { id: { type: 'integer' }, name: { type: 'string' }, slug: { type: 'string' } }
+			},
+			bodyHtml: { type: 'string', description: 'Sanitised HTML rendered from the markdown' },
+			bodySource: { type: ['string', 'null'], description: 'The markdown, for its author only' },
+			isAnnouncement: { type: 'boolean' },
+			pinned: { type: 'boolean' },
+			createdAt: { type: 'string', format: 'date-time' },
+			editedAt: { type: ['string', 'null'], format: 'date-time' },
+			commentCount: { type: 'integer' },
+			reactions: {
+				type: 'array',
+				items: {
+					type: 'object',
+					properties: {
+						kind: { type: 'string', enum: [...REACTION_KINDS] },
+						count: { type: 'integer' },
+						mine: { type: 'boolean' }
+					}
+				}
+			},
+			attachments: {
+				type: 'array',
+				items: {
+					type: 'object',
+					properties: {
+						id: { type: 'integer' },
+						fileName: { type: 'string' },
+						contentType: { type: 'string' },
+						byteSize: { type: 'integer' },
+						width: { type: ['integer', 'null'] },
+						height: { type: ['integer', 'null'] },
+						isImage: { type: 'boolean' },
+						url: { type: 'string' }
+					}
+				}
+			},
+			can: {
+				type: 'object',
+				properties: {
+					edit: { type: 'boolean' },
+					delete: { type: 'boolean' },
+					pin: { type: 'boolean' },
+					viewHistory: { type: 'boolean' }
+				}
+			}
+		}
+	},
+	Comment: {
+		type: 'object',
+		properties: {
+			id: { type: 'integer' },
+			parentId: { type: ['integer', 'null'] },
+			author: ref('PersonRef'),
+			bodyHtml: { type: 'string' },
+			createdAt: { type: 'string', format: 'date-time' },
+			editedAt: { type: ['string', 'null'], format: 'date-time' },
+			deleted: { type: 'boolean' },
+			can: { type: 'object', properties: { delete: { type: 'boolean' } } }
+		}
+	},
+	FeedPage: {
+		type: 'object',
+		properties: {
+			top: {
+				type: 'array',
+				items: ref('Post'),
+				description: 'Pinned and announcements (first page)'
+			},
+			posts: { type: 'array', items: ref('Post') },
+			nextCursor: { type: ['string', 'null'] }
+		}
+	}
 };
 
 export const openApiDocument = {
@@ -42,7 +377,8 @@ export const openApiDocument = {
 					'401': errorResponse
 				}
 			}
-		}
+		},
+		...feedPaths
 	} as Record<string, Record<string, unknown>>,
 	security: [{ bearerAuth: [] }, { sessionCookie: [] }],
 	components: {
@@ -55,6 +391,7 @@ export const openApiDocument = {
 			sessionCookie: { type: 'apiKey', in: 'cookie', name: '__Host-commons_session' }
 		},
 		schemas: {
+			...feedSchemas,
 			Me: {
 				type: 'object',
 				required: ['id', 'email', 'name', 'title', 'department', 'roles'],

@@ -4,6 +4,7 @@
  * it; it moves onto the job queue when that arrives.
  */
 import type { Database } from '../db/index.ts';
+import { deleteAbandonedUploads } from '../files/attachment.service.ts';
 import { onShutdown } from '../lifecycle.ts';
 import { logger } from '../log.ts';
 import { deleteExpiredSessions } from './session.repository.ts';
@@ -34,7 +35,9 @@ export function startAuthHousekeeping(db: Database): void {
 	const run = () =>
 		sweepAuthLeftovers(db)
 			.then((removed) => logger().debug(removed, 'auth housekeeping'))
-			.catch((error) => logger().warn({ err: error }, 'auth housekeeping failed'));
+			// Uploads never attached to a post go on the same hourly round.
+			.then(() => deleteAbandonedUploads(db, new Date()))
+			.catch((error) => logger().warn({ err: error }, 'housekeeping failed'));
 	const timer = setInterval(run, HOUR_MS);
 	timer.unref();
 	void run();

@@ -23,6 +23,20 @@ export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
 
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
+export interface Attachment {
+  byteSize: number;
+  contentType: string;
+  createdAt: Generated<Timestamp>;
+  fileName: string;
+  height: number | null;
+  id: Generated<number>;
+  postId: number | null;
+  sha256: string;
+  storageKey: string;
+  uploaderId: number;
+  width: number | null;
+}
+
 export interface AuditEvent {
   action: string;
   actorId: number | null;
@@ -50,6 +64,24 @@ export interface Department {
   visibility: Generated<string>;
 }
 
+export interface DepartmentFollow {
+  createdAt: Generated<Timestamp>;
+  departmentId: number;
+  userId: number;
+}
+
+export interface Notification {
+  actorId: number | null;
+  context: Generated<Json>;
+  createdAt: Generated<Timestamp>;
+  id: Generated<number>;
+  kind: string;
+  readAt: Timestamp | null;
+  recipientId: number;
+  subjectId: number;
+  subjectType: string;
+}
+
 export interface OidcLogin {
   codeVerifier: string;
   createdAt: Generated<Timestamp>;
@@ -68,6 +100,57 @@ export interface PersonalAccessToken {
   tokenHash: string;
   tokenPrefix: string;
   userId: number;
+}
+
+export interface PersonFollow {
+  createdAt: Generated<Timestamp>;
+  followeeId: number;
+  followerId: number;
+}
+
+export interface Post {
+  authorId: number;
+  bodyHtml: string;
+  bodySource: string;
+  commentCount: Generated<number>;
+  createdAt: Generated<Timestamp>;
+  deletedAt: Timestamp | null;
+  deletedBy: number | null;
+  departmentId: number | null;
+  editedAt: Timestamp | null;
+  id: Generated<number>;
+  isAnnouncement: Generated<boolean>;
+  pinnedAt: Timestamp | null;
+  pinnedBy: number | null;
+}
+
+export interface PostComment {
+  authorId: number;
+  bodyHtml: string;
+  bodySource: string;
+  createdAt: Generated<Timestamp>;
+  deletedAt: Timestamp | null;
+  editedAt: Timestamp | null;
+  id: Generated<number>;
+  parentId: number | null;
+  postId: number;
+}
+
+export interface PostReaction {
+  createdAt: Generated<Timestamp>;
+  kind: string;
+  postId: number;
+  userId: number;
+}
+
+export interface PostRevision {
+  bodyHtml: string;
+  bodySource: string;
+  id: Generated<number>;
+  postId: number;
+  replacedAt: Generated<Timestamp>;
+  writtenAt: Timestamp;
+  writtenBy: number;
 }
 
 export interface Role {
@@ -121,10 +204,18 @@ export interface Users {
 }
 
 export interface DB {
+  attachment: Attachment;
   auditEvent: AuditEvent;
   department: Department;
+  departmentFollow: DepartmentFollow;
+  notification: Notification;
   oidcLogin: OidcLogin;
   personalAccessToken: PersonalAccessToken;
+  personFollow: PersonFollow;
+  post: Post;
+  postComment: PostComment;
+  postReaction: PostReaction;
+  postRevision: PostRevision;
   role: Role;
   roleAssignment: RoleAssignment;
   session: Session;

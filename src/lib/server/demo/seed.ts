@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { Database } from '../db/index.ts';
+import { seedDemoFeed } from './seed-feed.ts';
 import { hashPassword } from '../auth/password.ts';
 import { demoDepartments, demoPeople } from './organisation.ts';
 
@@ -94,6 +95,14 @@ export async function seedDemoOrganisation(
 			}))
 		);
 		await trx.insertInto('roleAssignment').values(assignments).execute();
+
+		const byEmail = new Map(
+			demoPeople.map((p) => [
+				p.email,
+				{ id: userIds.get(p.email)!, name: p.name, departmentId: departmentIds.get(p.department)! }
+			])
+		);
+		await seedDemoFeed(trx, byEmail, new Date());
 		return true;
 	});
 	if (!seeded) return null;

@@ -13,12 +13,20 @@ export type PersonListItem = {
 /** Active people ordered by name, keyset-paginated on (name, id). */
 export async function listActivePeople(
 	db: Database,
-	options: { after?: [string, number]; limit: number; hiddenDepartmentIds?: number[] }
+	options: {
+		after?: [string, number];
+		limit: number;
+		hiddenDepartmentIds?: number[];
+		departmentId?: number;
+	}
 ): Promise<PersonListItem[]> {
 	let query = db
 		.selectFrom('users as u')
 		.innerJoin('department as d', 'd.id', 'u.departmentId')
 		.where('u.status', '=', 'active')
+		.$if(options.departmentId !== undefined, (q) =>
+			q.where('u.departmentId', '=', options.departmentId!)
+		)
 		.$if(!!options.hiddenDepartmentIds?.length, (q) =>
 			q.where('u.departmentId', 'not in', options.hiddenDepartmentIds!)
 		)

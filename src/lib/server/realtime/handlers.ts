@@ -9,6 +9,7 @@ import { readCookie, sessionCookieName } from '../auth/cookie.ts';
 import { validateSessionToken } from '../auth/session.ts';
 import { config } from '../config.ts';
 import { db } from '../db/index.ts';
+import { feedRoomsFor } from '../feeds/feed-events.ts';
 import { logger } from '../log.ts';
 import { loadActor } from '../org/actor.ts';
 import { sessionRoom, userRoom } from './publish.ts';
@@ -32,6 +33,12 @@ export function registerRealtimeHandlers(): boolean {
 			if (!session || !actor) return next(new Error('unauthorized'));
 			socket.data.actor = actor;
 			socket.data.sessionId = session.id;
+			// Rooms are joined before the connection is announced, so no event slips past.
+			await socket.join([
+				userRoom(actor.id),
+				sessionRoom(session.id),
+				...(await feedRoomsFor(actor))
+			]);
 			next();
 		} catch (error) {
 			logger().error({ err: error }, 'socket authentication failed');
@@ -40,7 +47,6 @@ export function registerRealtimeHandlers(): boolean {
 	});
 
 	io.on('connection', (socket) => {
-		void socket.join([userRoom(socket.data.actor.id), sessionRoom(socket.data.sessionId)]);
 		socket.emit('hello', { serverTime: new Date().toISOString() });
 		socket.on('ping', (ack) => {
 			if (typeof ack === 'function') ack('pong');

@@ -1,0 +1,290 @@
+/**
+ * Reading feeds: the home feed, a department's feed, a person's posts and single posts, as
+ * PostView objects. Each page costs a fixed number of queries, however many posts it shows.
+ */
+import { z } from 'zod';
+import type { RequestContext } from '../context.ts';
+import { db } from '../db/index.ts';
+import { NotFoundError } from '../errors.ts';
+import { listAttachmentsForPosts } from '../files/attachment.repository.ts';
+import type { Actor } from '../org/actor.ts';
+import { getDepartmentBySlug, listAllDepartments } from '../org/department.repository.ts';
+import { decodeCursor, encodeCursor } from '../pagination.ts';
+import type { FeedPage, PostView, ReactionSummary } from '../../shared/feeds.ts';
+import { REACTION_KINDS, type ReactionKind } from '../../shared/schemas/feeds.ts';
+import {
+	listAuthorFeedKeys,
+	listDepartmentFeedKeys,
+	listHomeFeedKeys,
+	listTopPostIds,
+	type FeedKey,
+	type HomeFeedSources
+} from './feed.repository.ts';
+import {
+	countDepartmentFollowers,
+	listFollowedDepartmentIds,
+	listFollowedPersonIds
+} from './follow.repository.ts';
+import { listActivePeople } from '../org/person.repository.ts';
+import {
+	canDeletePost,
+	canEditPost,
+	canPinPost,
+	canPostTo,
+	canViewPostHistory
+} from './post.policy.ts';
+import { listPostDetails, listReactionCounts } from './post.repository.ts';
+import { getVisiblePost, hiddenDepartmentsOf, requireActor } from './post.service.ts';
+
+export const FEED_PAGE_SIZE = 20;
+/** Announcements stay on top of the home feed for a week. */
+const ANNOUNCEMENT_DAYS = 7;
+
+const feedCursor = z.tuple([z.iso.datetime(), z.number().int().positive()]);
+
+function decodeFeedCursor(cursor: string | null | undefined): FeedKey | undefined {
+	const key = decodeCursor(cursor, feedCursor);
+	return key ? { createdAt: new Date(key[0]), id: key[1] } : undefined;
+}
+
+function announcementsSince(now: Date): Date {
+	return new Date(now.getTime() - ANNOUNCEMENT_DAYS * 24 * 60 * 60 * 1000);
+}
+
+/** Turns post ids into views: details, reactions and attachments in three queries. */
+export async function loadPostViews(actor: Actor, ids: number[]): Promise<PostView[]> {
+	if (!ids.length) return [];
+	const [details, reactions, attachments] = await Promise.all([
+		listPostDetails(db(), ids),
+		listReactionCounts(db(), ids, actor.id),
+		listAttachmentsForPosts(db(), ids)
+	]);
+	const reactionsByPost = new Map<number, ReactionSummary[]>();
+	for (const r of reactions) {
+		const list = reactionsByPost.get(r.postId) ?? [];
+		list.push({ kind: r.kind as ReactionKind, count: Number(r.count), mine: r.mine });
+		reactionsByPost.set(r.postId, list);
+	}
+	return details.map((p) => ({
+		id: p.id,
+		author: { id: p.authorId, name: p.authorName, title: p.authorTitle },
+		department:
+			p.departmentId === null
+				? null
+				: { id: p.departmentId, name: p.departmentName ?? '', slug: p.departmentSlug ?? '' },
+		bodyHtml: p.bodyHtml,
+		bodySource: canEditPost(actor, p) ? p.bodySource : null,
+		isAnnouncement: p.isAnnouncement,
+		pinned: p.pinnedAt !== null,
+		createdAt: p.createdAt.toISOString(),
+		editedAt: p.editedAt?.toISOString() ?? null,
+		commentCount: p.commentCount,
+		reactions: (reactionsByPost.get(p.id) ?? []).sort(
+			(a, b) => REACTION_KINDS.indexOf(a.kind) - REACTION_KINDS.indexOf(b.kind)
+		),
+		attachments: attachments.get(p.id) ?? [],
+		can: {
+			edit: canEditPost(actor, p),
+			delete: canDeletePost(actor, p),
+			pin: canPinPost(actor, p),
+			viewHistory: canViewPostHistory(actor, p) && p.editedAt !== null
+		}
+	}));
+}
+
+async function page(actor: Actor, keys: FeedKey[], topIds: number[] | null): Promise<FeedPage> {
+	const shown = keys.slice(0, FEED_PAGE_SIZE);
+	const last = shown.at(-1);
+	const [top, posts] = await Promise.all([
+		topIds ? loadPostViews(actor, topIds) : Promise.resolve([]),
+		loadPostViews(
+			actor,
+			shown.map((k) => k.id)
+		)
+	]);
+	return {
+		top,
+		posts,
+		nextCursor:
+			keys.length > FEED_PAGE_SIZE && last
+				? encodeCursor([last.createdAt.toISOString(), last.id])
+				: null
+	};
+}
+
+export type HomeFeedFilter = { department?: number | 'organisation' };
+
+/**
+ * The home feed: the viewer's department, the departments and people they follow, and the
+ * organisation-wide feed, newest first, with pinned posts and current announcements on top of the
+ * first page. `filter.department` narrows it to one department (which need not be followed) or to
+ * the organisation-wide feed.
+ */
+export async function getHomeFeed(
+	ctx: RequestContext,
+	input: HomeFeedFilter & { cursor?: string | null },
+	now: Date = new Date()
+): Promise<FeedPage> {
+	const actor = requireActor(ctx);
+	const [hidden, followedDepartments, followedPeople] = await Promise.all([
+		hiddenDepartmentsOf(actor),
+		listFollowedDepartmentIds(db(), actor.id),
+		listFollowedPersonIds(db(), actor.id)
+	]);
+	const since = announcementsSince(now);
+	let sources: HomeFeedSources;
+	if (input.department === 'organisation') {
+		sources = {
+			departmentIds: [],
+			personIds: [],
+			includeOrganisation: true,
+			hiddenDepartmentIds: hidden,
+			announcementsSince: since
+		};
+	} else if (input.department !== undefined) {
+		sources = {
+			departmentIds: hidden.includes(input.department) ? [] : [input.department],
+			personIds: [],
+			includeOrganisation: false,
+			hiddenDepartmentIds: hidden,
+			announcementsSince: since
+		};
+	} else {
+		sources = {
+			departmentIds: [...new Set([actor.departmentId, ...followedDepartments])].filter(
+				(id) => !hidden.includes(id)
+			),
+			personIds: followedPeople,
+			includeOrganisation: true,
+			hiddenDepartmentIds: hidden,
+			announcementsSince: since
+		};
+	}
+	const cursor = decodeFeedCursor(input.cursor);
+	const [keys, topIds] = await Promise.all([
+		listHomeFeedKeys(db(), sources, cursor, FEED_PAGE_SIZE + 1),
+		cursor
+			? Promise.resolve(null)
+			: listTopPostIds(db(), {
+					departmentIds: sources.departmentIds,
+					includeAnnouncements: sources.includeOrganisation,
+					announcementsSince: since
+				})
+	]);
+	return page(actor, keys, topIds);
+}
+
+/** A department's own feed, pinned posts on top. NotFoundError for a department hidden to the viewer. */
+export async function getDepartmentFeed(
+	ctx: RequestContext,
+	departmentId: number,
+	cursor?: string | null
+): Promise<FeedPage> {
+	const actor = requireActor(ctx);
+	if ((await hiddenDepartmentsOf(actor)).includes(departmentId))
+		throw new NotFoundError('That department does not exist.');
+	const key = decodeFeedCursor(cursor);
+	const [keys, topIds] = await Promise.all([
+		listDepartmentFeedKeys(db(), departmentId, key, FEED_PAGE_SIZE + 1),
+		key
+			? Promise.resolve(null)
+			: listTopPostIds(db(), {
+					departmentIds: [departmentId],
+					includeAnnouncements: false,
+					announcementsSince: new Date()
+				})
+	]);
+	return page(actor, keys, topIds);
+}
+
+/** A person's recent posts as the viewer may see them (profile pages). */
+export async function listRecentPostsBy(
+	ctx: RequestContext,
+	authorId: number,
+	limit = 5
+): Promise<PostView[]> {
+	const actor = requireActor(ctx);
+	const keys = await listAuthorFeedKeys(db(), authorId, await hiddenDepartmentsOf(actor), limit);
+	return loadPostViews(
+		actor,
+		keys.map((k) => k.id)
+	);
+}
+
+/** One post as a page shows it. NotFoundError when missing, deleted or hidden. */
+export async function getPostView(ctx: RequestContext, postId: number): Promise<PostView> {
+	const post = await getVisiblePost(ctx, postId);
+	if (post.deletedAt) throw new NotFoundError('That post has been deleted.');
+	const [view] = await loadPostViews(ctx.actor!, [postId]);
+	return view!;
+}
+
+/** The department a slug names, if the viewer may see it. */
+export async function getVisibleDepartmentBySlug(ctx: RequestContext, slug: string) {
+	const actor = requireActor(ctx);
+	const department = await getDepartmentBySlug(db(), slug);
+	if (!department || (await hiddenDepartmentsOf(actor)).includes(department.id))
+		throw new NotFoundError('That department does not exist.');
+	return department;
+}
+
+export type PostAudience = { value: string; label: string };
+
+/**
+ * Where the actor may post, for the composer: their department first, then the organisation
+ * (if allowed), then the other departments they may post in, alphabetical.
+ */
+export async function listPostAudiences(ctx: RequestContext): Promise<PostAudience[]> {
+	const actor = requireActor(ctx);
+	const [departments, hidden] = await Promise.all([
+		listAllDepartments(db()),
+		hiddenDepartmentsOf(actor)
+	]);
+	const own = departments.find((d) => d.id === actor.departmentId);
+	const others = departments
+		.filter((d) => d.id !== actor.departmentId && !hidden.includes(d.id))
+		.filter((d) => canPostTo(actor, d.id))
+		.sort((a, b) => a.name.localeCompare(b.name));
+	return [
+		...(own ? [{ value: String(own.id), label: `${own.name} (your department)` }] : []),
+		...(canPostTo(actor, null) ? [{ value: 'organisation', label: 'Whole organisation' }] : []),
+		...others.map((d) => ({ value: String(d.id), label: d.name }))
+	];
+}
+
+/**
+ * What a department's page shows besides its feed: the department, its parent and
+ * sub-departments the viewer may see, its first members, and whether the viewer follows it.
+ * NotFoundError for a department hidden from the viewer.
+ */
+export async function getDepartmentOverview(ctx: RequestContext, slug: string) {
+	const actor = requireActor(ctx);
+	const department = await getVisibleDepartmentBySlug(ctx, slug);
+	const [departments, hidden, followed, members, followers] = await Promise.all([
+		listAllDepartments(db()),
+		hiddenDepartmentsOf(actor),
+		listFollowedDepartmentIds(db(), actor.id),
+		listActivePeople(db(), { limit: 51, departmentId: department.id }),
+		countDepartmentFollowers(db(), department.id)
+	]);
+	const visible = departments.filter((d) => !hidden.includes(d.id));
+	return {
+		department: {
+			id: department.id,
+			slug: department.slug,
+			name: department.name,
+			description: department.description,
+			visibility: department.visibility
+		},
+		parent: visible.find((d) => d.id === department.parentId) ?? null,
+		children: visible
+			.filter((d) => d.parentId === department.id)
+			.map((d) => ({ id: d.id, slug: d.slug, name: d.name, memberCount: Number(d.memberCount) })),
+		members: members.slice(0, 50),
+		moreMembers: members.length > 50,
+		followerCount: followers,
+		following: followed.includes(department.id),
+		isOwnDepartment: department.id === actor.departmentId,
+		canPost: canPostTo(actor, department.id)
+	};
+}

@@ -1,0 +1,54 @@
+/** What the feed pages and the JSON API show of posts and comments. */
+import type { ReactionKind } from './schemas/feeds.ts';
+
+export type PersonRef = { id: number; name: string; title: string };
+export type DepartmentRefView = { id: number; name: string; slug: string };
+
+export type AttachmentView = {
+	id: number;
+	fileName: string;
+	contentType: string;
+	byteSize: number;
+	width: number | null;
+	height: number | null;
+	isImage: boolean;
+	url: string;
+};
+
+export type ReactionSummary = { kind: ReactionKind; count: number; mine: boolean };
+
+export type PostView = {
+	id: number;
+	author: PersonRef;
+	/** null: organisation-wide. */
+	department: DepartmentRefView | null;
+	bodyHtml: string;
+	/** The markdown, for the author's edit form only (null for everyone else). */
+	bodySource: string | null;
+	isAnnouncement: boolean;
+	pinned: boolean;
+	createdAt: string;
+	editedAt: string | null;
+	commentCount: number;
+	reactions: ReactionSummary[];
+	attachments: AttachmentView[];
+	can: { edit: boolean; delete: boolean; pin: boolean; viewHistory: boolean };
+};
+
+export type CommentView = {
+	id: number;
+	parentId: number | null;
+	author: PersonRef;
+	bodyHtml: string;
+	createdAt: string;
+	editedAt: string | null;
+	deleted: boolean;
+	can: { delete: boolean };
+};
+
+export type FeedPage = {
+	/** Pinned posts and current announcements: only on the first page. */
+	top: PostView[];
+	posts: PostView[];
+	nextCursor: string | null;
+};
