@@ -1,13 +1,20 @@
 /**
  * The one markdown renderer. Everything people write (posts, comments, messages, pages, memos)
- * becomes HTML here, on the server, and nowhere else:
- * - markdown-it with `html: false`, so raw HTML in the source is shown as text;
- * - links only to http(s), mailto, same-site paths and #anchors; anything else (javascript:,
- *   data:, protocol-relative //host) stays text;
- * - external links open in a new tab with rel="noopener noreferrer nofollow";
- * - headings move down two levels (# becomes h3) so a post never outranks the page's own headings;
- * - the output then passes an allow-list sanitiser, a second wall should a plugin or a
- *   markdown-it bug ever let something through.
+ * becomes HTML here, on the server, and nowhere else. The safety rules, and why:
+ * - markdown-it with `html: false`, so raw HTML in the source is shown as text, never parsed;
+ * - links only to http(s), mailto, same-site paths (`/x`, not `//host`) and #anchors; anything else
+ *   (javascript:, vbscript:, data:, file:, protocol-relative) fails `validateLink`, so markdown-it
+ *   leaves the whole `[text](url)` as plain text. This is an allow-list, stricter than markdown-it's
+ *   own deny-list, and runs after entity decoding and URL normalisation (`java&#x09;script:` included);
+ * - external links open in a new tab with rel="noopener noreferrer nofollow" (no window.opener, no
+ *   referrer leak, no SEO credit for spam);
+ * - images only from http(s) or our own `/files/...` (no `..`): anything else shows its alt text;
+ * - headings move down two levels (# becomes h3, ## h4, ### h5, the rest h6) so a post never outranks
+ *   the page's own h1/h2 and screen-reader outlines stay sane;
+ * - `maxNesting` caps nesting, so hostile input (1,000 `>`) cannot blow the stack; deeper content is
+ *   dropped by markdown-it rather than rendered;
+ * - the output then passes an allow-list sanitiser (no style, no on*, no id, only the tags we emit),
+ *   a second wall should a plugin or a markdown-it bug ever let something through.
  * Mentions are links the composer inserts as `[@Full Name](/people/42)`; their ids are returned so
  * the caller can notify those people.
  */
@@ -15,7 +22,8 @@ import MarkdownIt from 'markdown-it';
 import sanitizeHtml from 'sanitize-html';
 
 const SAFE_LINK = /^(https?:|mailto:|\/(?!\/)|#)/i;
-const SAFE_IMAGE = /^(https?:|\/files\/)/i;
+const EXTERNAL_LINK = /^(https?:|mailto:)/i;
+const SAFE_IMAGE = /^(https?:\/\/|\/files\/(?!.*\.\.))/i;
 const MENTION_HREF = /^\/people\/(\d{1,15})$/;
 
 const md = new MarkdownIt('default', {
@@ -26,11 +34,8 @@ const md = new MarkdownIt('default', {
 	maxNesting: 20
 });
 
-// markdown-it's own check refuses javascript:, vbscript:, file: and most data:; ours is an allow-list.
-md.validateLink = (url: string) => {
-	const target = url.trim();
-	return SAFE_LINK.test(target) || SAFE_IMAGE.test(target);
-};
+// Called for links, images, autolinks and linkified text alike, with the decoded, normalised URL.
+md.validateLink = (url: string) => SAFE_LINK.test(url.trim());
 
 type Env = { mentions: number[] };
 
@@ -38,25 +43,28 @@ md.renderer.rules.link_open = (tokens, idx, options, rawEnv, self) => {
 	const env = rawEnv as Env | undefined;
 	const token = tokens[idx]!;
 	const href = String(token.attrGet('href') ?? '');
-	const text = tokens[idx + 1]?.type === 'text' ? tokens[idx + 1]!.content : '';
+	const next = tokens[idx + 1];
+	const text = next?.type === 'text' ? next.content : '';
 	const mention = MENTION_HREF.exec(href);
 	if (mention && text.startsWith('@')) {
 		token.attrSet('class', 'mention');
 		const id = Number(mention[1]);
 		if (env && !env.mentions.includes(id)) env.mentions.push(id);
-	} else if (/^(https?:|mailto:)/i.test(href)) {
+	} else if (EXTERNAL_LINK.test(href)) {
 		token.attrSet('rel', 'noopener noreferrer nofollow');
 		token.attrSet('target', '_blank');
 	}
 	return self.renderToken(tokens, idx, options);
 };
 
+const defaultImage = md.renderer.rules.image!;
 md.renderer.rules.image = (tokens, idx, options, env, self) => {
 	const token = tokens[idx]!;
-	const src = String(token.attrGet('src') ?? '');
-	if (!SAFE_IMAGE.test(src)) return md.utils.escapeHtml(token.content);
+	if (!SAFE_IMAGE.test(String(token.attrGet('src') ?? ''))) {
+		return md.utils.escapeHtml(self.renderInlineAsText(token.children ?? [], options, env));
+	}
 	token.attrSet('loading', 'lazy');
-	return self.renderToken(tokens, idx, options);
+	return defaultImage(tokens, idx, options, env, self);
 };
 
 const HEADING_SHIFT: Record<string, string> = {
@@ -67,6 +75,14 @@ const HEADING_SHIFT: Record<string, string> = {
 	h5: 'h6',
 	h6: 'h6'
 };
+
+md.core.ruler.push('shift_headings', (state) => {
+	for (const token of state.tokens) {
+		if (token.type === 'heading_open' || token.type === 'heading_close') {
+			token.tag = HEADING_SHIFT[token.tag] ?? token.tag;
+		}
+	}
+});
 
 const sanitizeOptions: sanitizeHtml.IOptions = {
 	allowedTags: [
@@ -105,10 +121,7 @@ const sanitizeOptions: sanitizeHtml.IOptions = {
 	allowedClasses: { a: ['mention'] },
 	allowedSchemes: ['http', 'https', 'mailto'],
 	allowedSchemesAppliedToAttributes: ['href', 'src'],
-	allowProtocolRelative: false,
-	transformTags: Object.fromEntries(
-		Object.entries(HEADING_SHIFT).map(([from, to]) => [from, sanitizeHtml.simpleTransform(to, {})])
-	)
+	allowProtocolRelative: false
 };
 
 export type RenderedMarkdown = { html: string; mentions: number[] };
@@ -120,15 +133,8 @@ export function renderMarkdown(source: string): RenderedMarkdown {
 	return { html, mentions: env.mentions };
 }
 
-const ENTITIES: Record<string, string> = {
-	'&amp;': '&',
-	'&lt;': '<',
-	'&gt;': '>',
-	'&quot;': '"',
-	'&#39;': "'",
-	'&#x27;': "'",
-	'&nbsp;': ' '
-};
+// With no tags allowed, sanitize-html still re-escapes text; these are all it ever emits.
+const ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"' };
 
 /** Plain text of the rendered markdown, cut on a word boundary: for notifications and previews. */
 export function renderExcerpt(source: string, maxChars = 200): string {
@@ -136,11 +142,12 @@ export function renderExcerpt(source: string, maxChars = 200): string {
 		allowedTags: [],
 		allowedAttributes: {}
 	})
-		.replace(/&(amp|lt|gt|quot|nbsp|#39|#x27);/g, (entity) => ENTITIES[entity] ?? entity)
+		.replace(/&(amp|lt|gt|quot);/g, (entity) => ENTITIES[entity] ?? entity)
 		.replace(/\s+/g, ' ')
 		.trim();
-	if (text.length <= maxChars) return text;
-	const cut = text.slice(0, maxChars - 1);
+	const chars = Array.from(text);
+	if (chars.length <= maxChars) return text;
+	const cut = chars.slice(0, Math.max(1, maxChars - 1)).join('');
 	const space = cut.lastIndexOf(' ');
-	return `${(space > maxChars / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
+	return `${(space > cut.length / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
 }
