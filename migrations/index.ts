@@ -7,9 +7,11 @@ import type { Migration } from 'kysely/migration';
 import * as createOrganisation from './2026_11_22_0900_create_organisation.ts';
 import * as createIdentity from './2026_11_22_1000_create_identity.ts';
 import * as createFeeds from './2026_11_22_1100_create_feeds.ts';
+import * as createThreads from './2026_11_22_1200_create_threads.ts';
 
 export const migrations: Record<string, Migration> = {
 	'2026_11_22_0900_create_organisation': createOrganisation,
 	'2026_11_22_1000_create_identity': createIdentity,
-	'2026_11_22_1100_create_feeds': createFeeds
+	'2026_11_22_1100_create_feeds': createFeeds,
+	'2026_11_22_1200_create_threads': createThreads
 };

@@ -26,6 +26,8 @@ describe('parseConfig', () => {
 			DATA_DIR: '/var/lib/commons',
 			LOG_LEVEL: 'debug',
 			DEMO_PASSWORD: 'a-long-demo-password',
+			THREAD_MESSAGE_BURST: '20',
+			THREAD_MESSAGE_WINDOW_SECONDS: '30',
 			NODE_ENV: 'production'
 		});
 		expect(config).toEqual({
@@ -38,8 +40,20 @@ describe('parseConfig', () => {
 			demoPassword: 'a-long-demo-password',
 			production: true,
 			session: { idleMs: 12 * 3_600_000, absoluteMs: 30 * 86_400_000 },
-			oidc: undefined
+			oidc: undefined,
+			realtimeAdapter: 'postgres',
+			messageRate: { burst: 20, windowMs: 30_000 }
 		});
+	});
+
+	it('shares realtime broadcasts through PostgreSQL only with a database of your own, unless told', () => {
+		expect(parseConfig({}).realtimeAdapter).toBe('memory');
+		expect(parseConfig({ DATABASE_URL: 'postgres://db/commons' }).realtimeAdapter).toBe('postgres');
+		expect(
+			parseConfig({ DATABASE_URL: 'postgres://db/commons', REALTIME_ADAPTER: 'memory' })
+				.realtimeAdapter
+		).toBe('memory');
+		expect(parseConfig({}).messageRate).toEqual({ burst: 10, windowMs: 10_000 });
 	});
 
 	it('enables single sign-on only with issuer, client id and secret together', () => {

@@ -39,6 +39,9 @@ const schema = z.object({
 	OIDC_CLIENT_SECRET: optionalText,
 	OIDC_DEPARTMENT_CLAIM: z.string().trim().min(1).default('department'),
 	OIDC_BUTTON_LABEL: z.string().trim().min(1).max(60).default('Sign in with single sign-on'),
+	REALTIME_ADAPTER: z.enum(['postgres', 'memory']).optional(),
+	THREAD_MESSAGE_BURST: z.coerce.number().int().min(1).max(1000).default(10),
+	THREAD_MESSAGE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
 	NODE_ENV: z.string().default('development')
 });
 
@@ -63,6 +66,10 @@ export type Config = {
 				buttonLabel: string;
 		  }
 		| undefined;
+	/** How instances share realtime broadcasts: through PostgreSQL, or not at all (one instance). */
+	realtimeAdapter: 'postgres' | 'memory';
+	/** At most `burst` thread messages per person in any `windowMs`. */
+	messageRate: { burst: number; windowMs: number };
 };
 
 export class ConfigError extends Error {}
@@ -107,7 +114,13 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 						departmentClaim: c.OIDC_DEPARTMENT_CLAIM,
 						buttonLabel: c.OIDC_BUTTON_LABEL
 					}
-				: undefined
+				: undefined,
+		// The embedded database serves one instance; your own PostgreSQL may serve several.
+		realtimeAdapter: c.REALTIME_ADAPTER ?? (c.DATABASE_URL ? 'postgres' : 'memory'),
+		messageRate: {
+			burst: c.THREAD_MESSAGE_BURST,
+			windowMs: c.THREAD_MESSAGE_WINDOW_SECONDS * 1000
+		}
 	};
 }
 

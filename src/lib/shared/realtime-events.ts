@@ -2,15 +2,78 @@
  * The one map of socket.io events between browser and server. Both sides import it so that
  * an event renamed on one side fails the type check on the other.
  */
+import type { Ack, MessageView, ThreadView } from './threads.ts';
+
 export interface ServerToClientEvents {
 	hello: (info: { serverTime: string }) => void;
 	/** A post the person may see appeared in one of the feeds they read. */
 	'feed:post': (post: { postId: number; departmentId: number | null; authorId: number }) => void;
+	/** A new, edited, deleted or reacted-to message in a thread the socket has joined. */
+	'thread:message': (message: MessageView) => void;
+	/** Someone is typing in a joined thread. */
+	'thread:typing': (typing: { threadId: number; userId: number; name: string }) => void;
+	/** How many people have a joined thread open. */
+	'thread:presence': (presence: { threadId: number; count: number }) => void;
+	/** Someone's read position moved in a joined thread ("seen by"). */
+	'thread:read': (read: { threadId: number; userId: number; seq: number }) => void;
+	/** A thread the person takes part in moved on, or they read it elsewhere (unread counts). */
+	'thread:activity': (activity: {
+		threadId: number;
+		lastSeq: number | null;
+		readSeq?: number;
+	}) => void;
 }
+
+export type JoinResult = {
+	thread: ThreadView;
+	readSeq: number;
+	messages: MessageView[];
+	hasMore: boolean;
+	present: number;
+};
+
+export type MessagesResult = { messages: MessageView[]; hasMore: boolean };
 
 export interface ClientToServerEvents {
 	/** Liveness probe: the server acknowledges with 'pong'. */
 	ping: (ack: (reply: 'pong') => void) => void;
+	/** Join a thread's room (if allowed) and get everything after `afterSeq`. */
+	'thread:join': (
+		request: { threadId: number; afterSeq?: number },
+		ack: (result: Ack<JoinResult>) => void
+	) => void;
+	'thread:leave': (request: { threadId: number }) => void;
+	/** Everything after `afterSeq`: what a reconnecting client asks for. */
+	'thread:sync': (
+		request: { threadId: number; afterSeq: number },
+		ack: (result: Ack<MessagesResult>) => void
+	) => void;
+	/** Older messages, for scrolling up. */
+	'thread:history': (
+		request: { threadId: number; beforeSeq: number },
+		ack: (result: Ack<MessagesResult>) => void
+	) => void;
+	'thread:send': (
+		request: { threadId: number; clientKey: string; body: string; replyToId?: number | null },
+		ack: (result: Ack<{ message: MessageView; duplicate: boolean }>) => void
+	) => void;
+	'thread:edit': (
+		request: { messageId: number; body: string },
+		ack: (result: Ack<MessageView>) => void
+	) => void;
+	'thread:delete': (
+		request: { messageId: number },
+		ack: (result: Ack<MessageView>) => void
+	) => void;
+	'thread:react': (
+		request: { messageId: number; kind: string },
+		ack: (result: Ack<MessageView>) => void
+	) => void;
+	'thread:typing': (request: { threadId: number }) => void;
+	'thread:read': (
+		request: { threadId: number; seq: number },
+		ack?: (result: Ack<{ readSeq: number }>) => void
+	) => void;
 }
 
 export const REALTIME_PATH = '/realtime';

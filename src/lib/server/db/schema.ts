@@ -187,6 +187,61 @@ export interface SignInThrottle {
   lastAttemptAt: Timestamp;
 }
 
+export interface SocketIoAttachments {
+  createdAt: Generated<Timestamp | null>;
+  id: Generated<number>;
+  payload: Buffer | null;
+}
+
+export interface Thread {
+  announceOnly: Generated<boolean>;
+  createdAt: Generated<Timestamp>;
+  createdBy: number;
+  departmentId: number | null;
+  id: Generated<number>;
+  lastMessageAt: Timestamp | null;
+  lastSeq: Generated<number>;
+  subjectId: number | null;
+  subjectType: string | null;
+  title: string;
+}
+
+export interface ThreadMessage {
+  authorId: number;
+  bodyHtml: string;
+  bodySource: string;
+  clientKey: string;
+  createdAt: Generated<Timestamp>;
+  deletedAt: Timestamp | null;
+  editedAt: Timestamp | null;
+  id: Generated<number>;
+  replyToId: number | null;
+  seq: number;
+  threadId: number;
+}
+
+export interface ThreadMessageReaction {
+  createdAt: Generated<Timestamp>;
+  kind: string;
+  messageId: number;
+  userId: number;
+}
+
+export interface ThreadMessageRevision {
+  bodyHtml: string;
+  bodySource: string;
+  id: Generated<number>;
+  messageId: number;
+  replacedAt: Generated<Timestamp>;
+}
+
+export interface ThreadParticipant {
+  joinedAt: Generated<Timestamp>;
+  lastReadSeq: Generated<number>;
+  threadId: number;
+  userId: number;
+}
+
 export interface Users {
   avatarUrl: string | null;
   bio: Generated<string>;
@@ -220,5 +275,11 @@ export interface DB {
   roleAssignment: RoleAssignment;
   session: Session;
   signInThrottle: SignInThrottle;
+  socketIoAttachments: SocketIoAttachments;
+  thread: Thread;
+  threadMessage: ThreadMessage;
+  threadMessageReaction: ThreadMessageReaction;
+  threadMessageRevision: ThreadMessageRevision;
+  threadParticipant: ThreadParticipant;
   users: Users;
 }
