@@ -14,7 +14,14 @@ import { useClusterAdapter } from '../../src/lib/server/realtime/cluster.ts';
 import { registerRealtimeHandlers } from '../../src/lib/server/realtime/handlers.ts';
 import { resetMessageRateForTests } from '../../src/lib/server/threads/message-rate.ts';
 import { postMessage } from '../../src/lib/server/threads/message.service.ts';
-import { startThread } from '../../src/lib/server/threads/thread.service.ts';
+import {
+	listMyThreads,
+	markRead,
+	openPostThread,
+	startThread
+} from '../../src/lib/server/threads/thread.service.ts';
+import { createPost } from '../../src/lib/server/feeds/post.service.ts';
+import { NotFoundError } from '../../src/lib/server/errors.ts';
 import type { MessageView } from '../../src/lib/shared/threads.ts';
 import { contextFor, grantRole, newDepartment, newUser } from '../factories.ts';
 import { createTestDatabase } from './database.ts';
@@ -289,6 +296,43 @@ describe('messages', () => {
 			[1, false],
 			[1, true]
 		]);
+	});
+});
+
+describe('lists and links', () => {
+	it('count unread messages per thread in “My threads”, and reading clears them', async () => {
+		const thread = await newThread(alice, team.id);
+		const writer = await client(alice.id);
+		const reader = await client(bob.id);
+		await reader.call('thread:join', { threadId: thread.id });
+		for (const body of ['a', 'b', 'c']) await send(writer, thread.id, body);
+		const bobCtx = await contextFor(db, bob.id);
+		const mine = (await listMyThreads(bobCtx)).find((t) => t.id === thread.id);
+		expect(mine).toMatchObject({ lastSeq: 3, readSeq: 0, unread: 3 });
+		expect(await markRead(bobCtx, thread.id, 2)).toBe(2);
+		// A stale mark never moves the position back, and reading past the end is clamped.
+		expect(await markRead(bobCtx, thread.id, 1)).toBe(2);
+		expect(await markRead(bobCtx, thread.id, 99)).toBe(3);
+		expect((await listMyThreads(bobCtx)).find((t) => t.id === thread.id)?.unread).toBe(0);
+	});
+
+	it('open one discussion thread per post, with the post’s visibility', async () => {
+		const post = await createPost(await contextFor(db, spy.id), {
+			body: 'Secret plan',
+			audience: secret.id,
+			announcement: false,
+			attachmentIds: []
+		});
+		const first = await openPostThread(await contextFor(db, spy.id), post.id);
+		const again = await openPostThread(await contextFor(db, spy.id), post.id);
+		expect(again.id).toBe(first.id);
+		expect(first).toMatchObject({
+			subject: { type: 'post', id: post.id },
+			department: { id: secret.id }
+		});
+		await expect(openPostThread(await contextFor(db, alice.id), post.id)).rejects.toBeInstanceOf(
+			NotFoundError
+		);
 	});
 });
 

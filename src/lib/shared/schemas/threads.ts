@@ -53,3 +53,19 @@ export const messageReactionSchema = z.object({
 	messageId: id,
 	kind: z.enum(REACTION_KINDS, { error: `Choose one of: ${REACTION_KINDS.join(', ')}.` })
 });
+
+/** The thread list's query: a department id, `organisation`, or `mine` (with unread counts). */
+export const threadListQuerySchema = z.object({
+	home: z
+		.union([z.literal('organisation'), z.literal('mine'), id], {
+			error: 'Use a department id, “organisation” or “mine”.'
+		})
+		.default('mine')
+});
+
+/** Messages after a sequence number (catching up) or before one (history); after=0 by default. */
+export const messageRangeQuerySchema = z
+	.object({ after: seq.optional(), before: seq.optional() })
+	.refine((v) => v.after === undefined || v.before === undefined, {
+		message: 'Ask for messages after a sequence number or before one, not both.'
+	});
