@@ -27,6 +27,8 @@ export interface ServerToClientEvents {
 export type JoinResult = {
 	thread: ThreadView;
 	readSeq: number;
+	/** Read positions by person, for "seen by". */
+	readers: Record<number, number>;
 	messages: MessageView[];
 	hasMore: boolean;
 	present: number;

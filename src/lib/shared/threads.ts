@@ -27,6 +27,8 @@ export type MessageView = {
 	author: { id: number; name: string; title: string };
 	/** Empty once deleted: the tombstone shows "message deleted". */
 	bodyHtml: string;
+	/** The markdown (for its author's edit box); empty once deleted. */
+	bodySource: string;
 	replyTo: { id: number; seq: number; authorName: string; excerpt: string } | null;
 	createdAt: string;
 	editedAt: string | null;

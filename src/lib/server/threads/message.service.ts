@@ -40,7 +40,7 @@ import {
 	lockThread,
 	nextSequence
 } from './thread.repository.ts';
-import { getVisibleThread } from './thread.service.ts';
+import { getVisibleThread, joinThread } from './thread.service.ts';
 
 export const SYNC_LIMIT = 500;
 export const HISTORY_LIMIT = 50;
@@ -72,6 +72,7 @@ async function loadMessageViews(
 		clientKey: m.clientKey,
 		author: { id: m.authorId, name: m.authorName, title: m.authorTitle },
 		bodyHtml: m.deletedAt ? '' : m.bodyHtml,
+		bodySource: m.deletedAt ? '' : m.bodySource,
 		replyTo:
 			m.replyToId && m.replySeq !== null
 				? {
@@ -252,4 +253,16 @@ export async function toggleMessageReaction(
 	const view = await messageView(message.threadId, message.id);
 	broadcastMessage(view);
 	return view;
+}
+
+/**
+ * What the thread page renders first: the thread, the actor's read position (they become a
+ * participant), who has read how far, and 50 messages, either the latest or those around `at`
+ * (a permalink). The browser then catches up live from the last one.
+ */
+export async function getThreadPage(ctx: RequestContext, threadId: number, at?: number) {
+	const { thread, readSeq, readers } = await joinThread(ctx, threadId);
+	const before = at ? Math.min(at + HISTORY_LIMIT / 2, thread.lastSeq) + 1 : thread.lastSeq + 1;
+	const { messages, hasMore } = await listMessagesBefore(ctx, threadId, before);
+	return { thread, readSeq, readers, messages, hasOlder: hasMore };
 }

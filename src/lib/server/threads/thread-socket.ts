@@ -85,14 +85,21 @@ export function registerThreadSocketHandlers(socket: AppSocket): void {
 	socket.on(
 		'thread:join',
 		handle(socket, joinThreadSchema, async (ctx, input) => {
-			const { thread, readSeq } = await joinThread(ctx, input.threadId);
+			const { thread, readSeq, readers } = await joinThread(ctx, input.threadId);
 			await socket.join(threadRoom(input.threadId));
 			// Joining first, then reading, means a message committed in between arrives both ways;
 			// clients merge by sequence, so nothing is lost and nothing shows twice.
 			const after = input.afterSeq ?? Math.max(0, thread.lastSeq - 50);
 			const { messages, hasMore } = await listMessagesAfter(ctx, input.threadId, after);
 			void broadcastPresence(input.threadId);
-			return { thread, readSeq, messages, hasMore, present: await countPresent(input.threadId) };
+			return {
+				thread,
+				readSeq,
+				readers,
+				messages,
+				hasMore,
+				present: await countPresent(input.threadId)
+			};
 		})
 	);
 

@@ -189,3 +189,16 @@ export async function countReadersAtLeast(db: Database, threadId: number, seq: n
 		.executeTakeFirstOrThrow();
 	return Number(row.n);
 }
+
+/** Read positions of the thread's most up-to-date readers, for "seen by" (at most `limit`). */
+export async function listReadPositions(db: Database, threadId: number, limit = 200) {
+	const rows = await db
+		.selectFrom('threadParticipant')
+		.where('threadId', '=', threadId)
+		.where('lastReadSeq', '>', 0)
+		.select(['userId', 'lastReadSeq'])
+		.orderBy('lastReadSeq', 'desc')
+		.limit(limit)
+		.execute();
+	return Object.fromEntries(rows.map((r) => [r.userId, r.lastReadSeq])) as Record<number, number>;
+}

@@ -9,7 +9,7 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
 import { getVisiblePost, hiddenDepartmentsOf, requireActor } from '../feeds/post.service.ts';
 import { renderExcerpt } from '../markdown/render.ts';
 import type { Actor } from '../org/actor.ts';
-import { getDepartment } from '../org/department.repository.ts';
+import { getDepartment, listAllDepartments } from '../org/department.repository.ts';
 import type { ThreadInput } from '../../shared/schemas/threads.ts';
 import type { ThreadListItem, ThreadView } from '../../shared/threads.ts';
 import { broadcastReadPosition } from './thread-events.ts';
@@ -22,6 +22,7 @@ import {
 	getThreadBySubject,
 	insertThread,
 	listThreadsIn,
+	listReadPositions,
 	listThreadsOfParticipant,
 	type ThreadRow
 } from './thread.repository.ts';
@@ -180,7 +181,8 @@ export async function joinThread(ctx: RequestContext, threadId: number) {
 	const readSeq = await ensureParticipant(db(), threadId, actor.id);
 	return {
 		thread: toThreadView(actor, thread, await departmentOf(thread.departmentId)),
-		readSeq
+		readSeq,
+		readers: await listReadPositions(db(), threadId)
 	};
 }
 
@@ -199,4 +201,28 @@ export async function markRead(
 	);
 	broadcastReadPosition(threadId, actor.id, position);
 	return position;
+}
+
+/**
+ * Where the actor may start a thread (the organisation, their departments and the ones they
+ * manage), and every department they may browse, for the threads page.
+ */
+export async function listThreadHomes(ctx: RequestContext) {
+	const actor = requireActor(ctx);
+	const [departments, hidden] = await Promise.all([
+		listAllDepartments(db()),
+		hiddenDepartmentsOf(actor)
+	]);
+	const visible = departments
+		.filter((d) => !hidden.includes(d.id))
+		.map((d) => ({ id: d.id, name: d.name, slug: d.slug }));
+	return {
+		startIn: [
+			{ value: 'organisation', label: 'Whole organisation' },
+			...visible
+				.filter((d) => canStartThread(actor, d.id, false))
+				.map((d) => ({ value: String(d.id), label: d.name }))
+		],
+		browse: visible
+	};
 }

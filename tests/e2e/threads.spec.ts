@@ -1,0 +1,106 @@
+/**
+ * Live threads in two browsers: a message appears live, typing shows, the unread badge moves, and
+ * a browser that goes offline shows every message it missed, once, when it comes back.
+ */
+import type { Page } from '@playwright/test';
+import { signIn } from './auth.ts';
+import { expect, expectAccessible, test, visit } from './fixtures.ts';
+
+const alice = 'hannah.fischer@commons.test';
+const bob = 'jamal.hassan@commons.test';
+
+async function startThread(page: Page, title: string): Promise<string> {
+	await visit(page, '/threads');
+	await page.getByLabel('Title').fill(title);
+	await page.getByLabel('Where').selectOption('organisation');
+	await page.getByRole('button', { name: 'Start thread' }).click();
+	await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
+	await expect(page.getByText(/\d+\s+(person|people)\s+here/)).toBeVisible();
+	return new URL(page.url()).pathname;
+}
+
+async function send(page: Page, text: string) {
+	await page.getByLabel('Message', { exact: true }).fill(text);
+	await page.getByLabel('Message', { exact: true }).press('Enter');
+}
+
+const log = (page: Page) => page.getByRole('log', { name: 'Messages' });
+
+test('a message, typing and presence reach the other person live', async ({ page, browser }) => {
+	const run = Date.now().toString(36);
+	await signIn(page, alice);
+	const path = await startThread(page, `Budget questions ${run}`);
+	await expectAccessible(page);
+
+	const other = await browser.newContext();
+	const bobPage = await other.newPage();
+	await signIn(bobPage, bob);
+	await visit(bobPage, path);
+	await expect(page.getByText('2 people here')).toBeVisible();
+
+	await bobPage.getByLabel('Message', { exact: true }).pressSequentially('Hel');
+	await expect(page.getByText(/Jamal Hassan is typing/)).toBeVisible();
+
+	await send(page, `Who owns the travel line? ${run}`);
+	await expect(log(bobPage).getByText(`Who owns the travel line? ${run}`)).toBeVisible();
+	await send(bobPage, `Finance does ${run}`);
+	await expect(log(page).getByText(`Finance does ${run}`)).toBeVisible();
+	// Each shows once, in order, in both browsers.
+	for (const p of [page, bobPage]) {
+		await expect(log(p).getByRole('article')).toHaveCount(2);
+		await expect(log(p).getByRole('article').first()).toContainText('Who owns the travel line?');
+	}
+});
+
+test('the unread badge rises live in My threads', async ({ page, browser }) => {
+	const run = Date.now().toString(36);
+	await signIn(page, alice);
+	const path = await startThread(page, `Rota ${run}`);
+	const other = await browser.newContext();
+	const bobPage = await other.newPage();
+	await signIn(bobPage, bob);
+	// Opening the thread makes Bob a participant; then he goes back to the list.
+	await visit(bobPage, path);
+	await visit(bobPage, '/threads');
+	const entry = bobPage.getByRole('link', { name: new RegExp(`Rota ${run}`) });
+	await expect(entry).toBeVisible();
+	await expect(entry).not.toContainText('unread');
+
+	await send(page, `New rota is out ${run}`);
+	await expect(entry).toContainText('1 unread');
+	await send(page, `Please check your shifts ${run}`);
+	await expect(entry).toContainText('2 unread');
+	await entry.click();
+	await expect(log(bobPage).getByText(`Please check your shifts ${run}`)).toBeVisible();
+	await visit(bobPage, '/threads');
+	await expect(bobPage.getByRole('link', { name: new RegExp(`Rota ${run}`) })).not.toContainText(
+		'unread'
+	);
+});
+
+test('a browser that was offline shows every message it missed, once', async ({
+	page,
+	browser
+}) => {
+	const run = Date.now().toString(36);
+	await signIn(page, alice);
+	const path = await startThread(page, `Depot move ${run}`);
+	const other = await browser.newContext();
+	const bobPage = await other.newPage();
+	await signIn(bobPage, bob);
+	await visit(bobPage, path);
+	await send(page, `Before the tunnel ${run}`);
+	await expect(log(bobPage).getByText(`Before the tunnel ${run}`)).toBeVisible();
+
+	await other.setOffline(true);
+	// What Bob writes while offline waits, then goes once he is back.
+	await send(bobPage, `Written offline ${run}`);
+	for (let i = 1; i <= 3; i++) await send(page, `While you were away ${i} ${run}`);
+	await other.setOffline(false);
+
+	for (let i = 1; i <= 3; i++)
+		await expect(log(bobPage).getByText(`While you were away ${i} ${run}`)).toHaveCount(1);
+	await expect(log(page).getByText(`Written offline ${run}`)).toHaveCount(1, { timeout: 20_000 });
+	await expect(log(bobPage).getByRole('article')).toHaveCount(5, { timeout: 20_000 });
+	await expect(log(page).getByRole('article')).toHaveCount(5);
+});
