@@ -52,3 +52,13 @@ export function apiHandler<E extends RequestEvent>(
 		}
 	};
 }
+
+/**
+ * Where a form posted from another page goes back to without JavaScript: a same-site path only
+ * (never `//host` or a full URL), else `fallback`.
+ */
+export function safeReturnTo(value: unknown, fallback: string): string {
+	return typeof value === 'string' && /^\/(?![/\\])/.test(value) && value.length < 2000
+		? value
+		: fallback;
+}

@@ -1,0 +1,16 @@
+/** Dates and sizes as people read them, in their own locale and time zone. */
+export function formatWhen(iso: string, now: Date = new Date()): string {
+	const date = new Date(iso);
+	const minutes = Math.round((now.getTime() - date.getTime()) / 60_000);
+	if (minutes < 1) return 'just now';
+	if (minutes < 60) return `${minutes} min ago`;
+	if (minutes < 24 * 60 && date.getDate() === now.getDate())
+		return date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+	return date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+export function formatBytes(bytes: number): string {
+	if (bytes < 1024) return `${bytes} B`;
+	if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+	return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
