@@ -25,7 +25,8 @@ import type { Row, Scenario } from './lib/types.ts';
  */
 const SCENARIOS: Record<string, () => Promise<{ default: Scenario }>> = {
 	'ssr-home': () => import('./scenarios/ssr-home.ts'),
-	'sign-in': () => import('./scenarios/sign-in.ts')
+	'sign-in': () => import('./scenarios/sign-in.ts'),
+	'feed-home': () => import('./scenarios/feed-home.ts')
 };
 
 const RESULTS_DIR = path.join(ROOT, 'bench', 'results');

@@ -6,11 +6,15 @@ import { z } from 'zod';
 import type { RequestContext } from '../context.ts';
 import { db } from '../db/index.ts';
 import { NotFoundError } from '../errors.ts';
-import { listAttachmentsForPosts } from '../files/attachment.repository.ts';
+import { toAttachmentView } from '../files/attachment.repository.ts';
 import type { Actor } from '../org/actor.ts';
-import { getDepartmentBySlug, listAllDepartments } from '../org/department.repository.ts';
+import {
+	getDepartmentBySlug,
+	listAllDepartments,
+	listDepartmentRefs
+} from '../org/department.repository.ts';
 import { decodeCursor, encodeCursor } from '../pagination.ts';
-import type { FeedPage, PostView, ReactionSummary } from '../../shared/feeds.ts';
+import type { FeedPage, PostView } from '../../shared/feeds.ts';
 import { REACTION_KINDS, type ReactionKind } from '../../shared/schemas/feeds.ts';
 import {
 	listAuthorFeedKeys,
@@ -23,7 +27,7 @@ import {
 import {
 	countDepartmentFollowers,
 	listFollowedDepartmentIds,
-	listFollowedPersonIds
+	listFollows
 } from './follow.repository.ts';
 import { listActivePeople } from '../org/person.repository.ts';
 import {
@@ -33,7 +37,7 @@ import {
 	canPostTo,
 	canViewPostHistory
 } from './post.policy.ts';
-import { listPostDetails, listReactionCounts } from './post.repository.ts';
+import { listPostDetails } from './post.repository.ts';
 import { getVisiblePost, hiddenDepartmentsOf, requireActor } from './post.service.ts';
 
 export const FEED_PAGE_SIZE = 20;
@@ -51,20 +55,10 @@ function announcementsSince(now: Date): Date {
 	return new Date(now.getTime() - ANNOUNCEMENT_DAYS * 24 * 60 * 60 * 1000);
 }
 
-/** Turns post ids into views: details, reactions and attachments in three queries. */
+/** Turns post ids into views, in one query. */
 export async function loadPostViews(actor: Actor, ids: number[]): Promise<PostView[]> {
 	if (!ids.length) return [];
-	const [details, reactions, attachments] = await Promise.all([
-		listPostDetails(db(), ids),
-		listReactionCounts(db(), ids, actor.id),
-		listAttachmentsForPosts(db(), ids)
-	]);
-	const reactionsByPost = new Map<number, ReactionSummary[]>();
-	for (const r of reactions) {
-		const list = reactionsByPost.get(r.postId) ?? [];
-		list.push({ kind: r.kind as ReactionKind, count: Number(r.count), mine: r.mine });
-		reactionsByPost.set(r.postId, list);
-	}
+	const details = await listPostDetails(db(), ids, actor.id);
 	return details.map((p) => ({
 		id: p.id,
 		author: { id: p.authorId, name: p.authorName, title: p.authorTitle },
@@ -79,10 +73,10 @@ export async function loadPostViews(actor: Actor, ids: number[]): Promise<PostVi
 		createdAt: p.createdAt.toISOString(),
 		editedAt: p.editedAt?.toISOString() ?? null,
 		commentCount: p.commentCount,
-		reactions: (reactionsByPost.get(p.id) ?? []).sort(
-			(a, b) => REACTION_KINDS.indexOf(a.kind) - REACTION_KINDS.indexOf(b.kind)
-		),
-		attachments: attachments.get(p.id) ?? [],
+		reactions: p.reactionCounts
+			.map((r) => ({ kind: r.kind as ReactionKind, count: r.count, mine: r.mine }))
+			.sort((a, b) => REACTION_KINDS.indexOf(a.kind) - REACTION_KINDS.indexOf(b.kind)),
+		attachments: p.attachmentList.map(toAttachmentView),
 		can: {
 			edit: canEditPost(actor, p),
 			delete: canDeletePost(actor, p),
@@ -95,13 +89,12 @@ export async function loadPostViews(actor: Actor, ids: number[]): Promise<PostVi
 async function page(actor: Actor, keys: FeedKey[], topIds: number[] | null): Promise<FeedPage> {
 	const shown = keys.slice(0, FEED_PAGE_SIZE);
 	const last = shown.at(-1);
-	const [top, posts] = await Promise.all([
-		topIds ? loadPostViews(actor, topIds) : Promise.resolve([]),
-		loadPostViews(
-			actor,
-			shown.map((k) => k.id)
-		)
-	]);
+	// One load for the top and the stream: every query here is a round trip.
+	const views = await loadPostViews(actor, [...(topIds ?? []), ...shown.map((k) => k.id)]);
+	const byId = new Map(views.map((v) => [v.id, v]));
+	const pick = (ids: number[]) => ids.flatMap((id) => byId.get(id) ?? []);
+	const top = pick(topIds ?? []);
+	const posts = pick(shown.map((k) => k.id));
 	return {
 		top,
 		posts,
@@ -126,11 +119,11 @@ export async function getHomeFeed(
 	now: Date = new Date()
 ): Promise<FeedPage> {
 	const actor = requireActor(ctx);
-	const [hidden, followedDepartments, followedPeople] = await Promise.all([
-		hiddenDepartmentsOf(actor),
-		listFollowedDepartmentIds(db(), actor.id),
-		listFollowedPersonIds(db(), actor.id)
-	]);
+	const hidden = await hiddenDepartmentsOf(actor);
+	const { departmentIds: followedDepartments, personIds: followedPeople } = await listFollows(
+		db(),
+		actor.id
+	);
 	const since = announcementsSince(now);
 	let sources: HomeFeedSources;
 	if (input.department === 'organisation') {
@@ -237,7 +230,7 @@ export type PostAudience = { value: string; label: string };
 export async function listPostAudiences(ctx: RequestContext): Promise<PostAudience[]> {
 	const actor = requireActor(ctx);
 	const [departments, hidden] = await Promise.all([
-		listAllDepartments(db()),
+		listDepartmentRefs(db()),
 		hiddenDepartmentsOf(actor)
 	]);
 	const own = departments.find((d) => d.id === actor.departmentId);
@@ -287,4 +280,40 @@ export async function getDepartmentOverview(ctx: RequestContext, slug: string) {
 		isOwnDepartment: department.id === actor.departmentId,
 		canPost: canPostTo(actor, department.id)
 	};
+}
+
+/**
+ * What the feed page needs besides the feed, from one read of the departments: where the actor
+ * may post, and every department they may see (tree order, with depth) for the filter.
+ */
+export async function getFeedPageOptions(ctx: RequestContext) {
+	const actor = requireActor(ctx);
+	const departments = (await listDepartmentRefs(db())).filter(
+		(d) => !actor.hiddenDepartmentIds.includes(d.id)
+	);
+	const own = departments.find((d) => d.id === actor.departmentId);
+	const audiences: PostAudience[] = [
+		...(own ? [{ value: String(own.id), label: `${own.name} (your department)` }] : []),
+		...(canPostTo(actor, null) ? [{ value: 'organisation', label: 'Whole organisation' }] : []),
+		...departments
+			.filter((d) => d.id !== actor.departmentId && canPostTo(actor, d.id))
+			.map((d) => ({ value: String(d.id), label: d.name }))
+	];
+	const children = new Map<number | null, typeof departments>();
+	for (const d of departments) children.set(d.parentId, [...(children.get(d.parentId) ?? []), d]);
+	const visibleIds = new Set(departments.map((d) => d.id));
+	const tree: { id: number; name: string; depth: number }[] = [];
+	const walk = (parentId: number | null, depth: number) => {
+		for (const d of children.get(parentId) ?? []) {
+			tree.push({ id: d.id, name: d.name, depth });
+			walk(d.id, depth + 1);
+		}
+	};
+	// Roots: departments whose parent is not visible (normally just the organisation's root).
+	for (const d of departments)
+		if (d.parentId === null || !visibleIds.has(d.parentId)) {
+			tree.push({ id: d.id, name: d.name, depth: 0 });
+			walk(d.id, 1);
+		}
+	return { audiences, departments: tree };
 }

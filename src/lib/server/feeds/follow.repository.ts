@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Database } from '../db/index.ts';
 
 export async function insertDepartmentFollow(db: Database, userId: number, departmentId: number) {
@@ -57,4 +58,20 @@ export async function countDepartmentFollowers(db: Database, departmentId: numbe
 		.select((eb) => eb.fn.countAll<number>().as('n'))
 		.executeTakeFirstOrThrow();
 	return Number(row.n);
+}
+
+/** Everything a person follows, departments and people, in one query. */
+export async function listFollows(
+	db: Database,
+	userId: number
+): Promise<{ departmentIds: number[]; personIds: number[] }> {
+	const { rows } = await sql<{ kind: 'department' | 'person'; id: number }>`
+		select 'department' as kind, department_id as id from department_follow where user_id = ${userId}
+		union all
+		select 'person', followee_id from person_follow where follower_id = ${userId}
+	`.execute(db);
+	return {
+		departmentIds: rows.filter((r) => r.kind === 'department').map((r) => Number(r.id)),
+		personIds: rows.filter((r) => r.kind === 'person').map((r) => Number(r.id))
+	};
 }

@@ -105,8 +105,22 @@ export async function setPostPinned(db: Database, id: number, by: number | null,
 	await db.updateTable('post').set({ pinnedAt: at, pinnedBy: by }).where('id', '=', id).execute();
 }
 
-/** Posts as the pages show them, with author and department, in the order of `ids`. */
-export async function listPostDetails(db: Database, ids: number[]) {
+type ReactionCount = { kind: string; count: number; mine: boolean };
+type AttachmentJson = {
+	id: number;
+	fileName: string;
+	contentType: string;
+	byteSize: number;
+	width: number | null;
+	height: number | null;
+};
+
+/**
+ * Posts as the pages show them, in the order of `ids`: with author, department, reaction counts
+ * (and whether the viewer reacted) and attachments, all in one query, because on a feed page
+ * every round trip to the database counts.
+ */
+export async function listPostDetails(db: Database, ids: number[], viewerId: number) {
 	if (!ids.length) return [];
 	const rows = await db
 		.selectFrom('post')
@@ -118,27 +132,24 @@ export async function listPostDetails(db: Database, ids: number[]) {
 			'author.name as authorName',
 			'author.title as authorTitle',
 			'd.name as departmentName',
-			'd.slug as departmentSlug'
+			'd.slug as departmentSlug',
+			sql<ReactionCount[]>`coalesce((
+				select json_agg(json_build_object('kind', kind, 'count', n, 'mine', mine) order by kind)
+				from (
+					select r.kind, count(*)::int as n, bool_or(r.user_id = ${viewerId}) as mine
+					from post_reaction r where r.post_id = post.id group by r.kind
+				) counted
+			), '[]'::json)`.as('reactionCounts'),
+			sql<AttachmentJson[]>`coalesce((
+				select json_agg(json_build_object(
+					'id', a.id, 'fileName', a.file_name, 'contentType', a.content_type,
+					'byteSize', a.byte_size, 'width', a.width, 'height', a.height) order by a.id)
+				from attachment a where a.post_id = post.id
+			), '[]'::json)`.as('attachmentList')
 		])
 		.execute();
 	const byId = new Map(rows.map((r) => [r.id, r]));
 	return ids.map((id) => byId.get(id)).filter((r) => r !== undefined);
-}
-
-/** Reaction counts per post and kind, and whether the viewer is among them. One query. */
-export async function listReactionCounts(db: Database, postIds: number[], viewerId: number) {
-	if (!postIds.length) return [];
-	return db
-		.selectFrom('postReaction')
-		.where('postId', 'in', postIds)
-		.groupBy(['postId', 'kind'])
-		.select((eb) => [
-			'postId',
-			'kind',
-			eb.fn.countAll<number>().as('count'),
-			sql<boolean>`bool_or(user_id = ${viewerId})`.as('mine')
-		])
-		.execute();
 }
 
 /** Who reacted to a post, by kind (the first 100 of each, alphabetical). */

@@ -52,8 +52,9 @@ export function requireActor(ctx: RequestContext): Actor {
 	return ctx.actor;
 }
 
-export function hiddenDepartmentsOf(actor: Actor): Promise<number[]> {
-	return listHiddenDepartmentIds(db(), actor.departmentPath);
+/** What the actor may not see (loaded with the actor, so no query here). */
+export async function hiddenDepartmentsOf(actor: Actor): Promise<number[]> {
+	return actor.hiddenDepartmentIds;
 }
 
 /**

@@ -29,7 +29,9 @@ const columns = [
 	'createdAt'
 ] as const;
 
-export function toAttachmentView(row: AttachmentRow): AttachmentView {
+export function toAttachmentView(
+	row: Pick<AttachmentRow, 'id' | 'fileName' | 'contentType' | 'byteSize' | 'width' | 'height'>
+): AttachmentView {
 	return {
 		id: row.id,
 		fileName: row.fileName,
@@ -70,27 +72,6 @@ export async function attachToPost(
 		.where('postId', 'is', null)
 		.executeTakeFirst();
 	return Number(result.numUpdatedRows);
-}
-
-/** The attachments of many posts in one query, by post. */
-export async function listAttachmentsForPosts(
-	db: Database,
-	postIds: number[]
-): Promise<Map<number, AttachmentView[]>> {
-	const byPost = new Map<number, AttachmentView[]>();
-	if (!postIds.length) return byPost;
-	const rows = await db
-		.selectFrom('attachment')
-		.where('postId', 'in', postIds)
-		.select(columns)
-		.orderBy('id')
-		.execute();
-	for (const row of rows) {
-		const list = byPost.get(row.postId!) ?? [];
-		list.push(toAttachmentView(row));
-		byPost.set(row.postId!, list);
-	}
-	return byPost;
 }
 
 /** Deletes unattached uploads older than `before` and returns their storage keys. */

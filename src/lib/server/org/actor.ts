@@ -19,6 +19,11 @@ export type Actor = {
 	managedDepartmentIds: number[];
 	/** The person's own department and its ancestors: where they are a member. */
 	departmentPath: number[];
+	/**
+	 * Members-only departments the person is not in, and everything below them: what they may not
+	 * see. Loaded with the actor (once per request, or per socket connection).
+	 */
+	hiddenDepartmentIds: number[];
 };
 
 export async function loadActor(db: Database, userId: number): Promise<Actor | null> {
@@ -34,7 +39,8 @@ export async function loadActor(db: Database, userId: number): Promise<Actor | n
 		isCommunications: row.roleKeys.includes('communications'),
 		managerOf: row.managerOf.map(Number),
 		managedDepartmentIds: row.managedDepartmentIds.map(Number),
-		departmentPath: row.departmentPath.map(Number)
+		departmentPath: row.departmentPath.map(Number),
+		hiddenDepartmentIds: row.hiddenDepartmentIds.map(Number)
 	};
 }
 

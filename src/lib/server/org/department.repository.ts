@@ -198,3 +198,12 @@ export async function getRootDepartment(db: Database): Promise<DepartmentRecord 
 		.limit(1)
 		.executeTakeFirst();
 }
+
+/** Every department without counts: the light read for menus and visibility. */
+export async function listDepartmentRefs(db: Database) {
+	return db
+		.selectFrom('department')
+		.select(['id', 'slug', 'name', 'parentId', 'visibility'])
+		.orderBy('name')
+		.execute();
+}

@@ -1,7 +1,6 @@
 import { requestContext } from '$lib/server/context';
-import { getHomeFeed, listPostAudiences } from '$lib/server/feeds/feed.service';
+import { getFeedPageOptions, getHomeFeed } from '$lib/server/feeds/feed.service';
 import { publishFromForm } from '$lib/server/feeds/post-form';
-import { departmentTree } from '$lib/server/org/directory.service';
 import { feedQuerySchema } from '$lib/shared/schemas/feeds';
 
 export async function load(event) {
@@ -10,23 +9,14 @@ export async function load(event) {
 	const query: { department?: number | 'organisation'; cursor?: string } = parsed.success
 		? parsed.data
 		: {};
-	const [feed, audiences, tree] = await Promise.all([
-		getHomeFeed(ctx, query),
-		listPostAudiences(ctx),
-		departmentTree()
-	]);
-	const departments: { id: number; name: string }[] = [];
-	const walk = (nodes: typeof tree, depth: number) => {
-		for (const n of nodes) {
-			departments.push({ id: n.id, name: `${'\u2003'.repeat(depth)}${n.name}` });
-			walk(n.children, depth + 1);
-		}
-	};
-	walk(tree, 0);
+	const [feed, options] = await Promise.all([getHomeFeed(ctx, query), getFeedPageOptions(ctx)]);
 	return {
 		feed,
-		audiences,
-		departments,
+		audiences: options.audiences,
+		departments: options.departments.map((d) => ({
+			id: d.id,
+			name: `${'\u2003'.repeat(d.depth)}${d.name}`
+		})),
 		filter: query.department === undefined ? '' : String(query.department)
 	};
 }
