@@ -1,7 +1,7 @@
 /**
  * A second app instance for the multi-instance test, in its own process: socket.io with the
- * Postgres adapter and the app's handlers on DATABASE_URL, listening on a free port, which it
- * prints as `listening <port>`. Runs until killed.
+ * Postgres adapter and the app's handlers on DATABASE_URL, listening on INSTANCE_PORT (or a free
+ * port), which it prints as `listening <port>`. Runs until killed.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,6 +16,6 @@ const io = attachRealtime(server);
 const { url } = await startAppDatabase(config());
 useClusterAdapter(io, url);
 registerRealtimeHandlers();
-server.listen(0, '127.0.0.1', () => {
+server.listen(Number(process.env.INSTANCE_PORT ?? 0), '127.0.0.1', () => {
 	console.log(`listening ${(server.address() as AddressInfo).port}`);
 });
