@@ -26,7 +26,8 @@ import type { Row, Scenario } from './lib/types.ts';
 const SCENARIOS: Record<string, () => Promise<{ default: Scenario }>> = {
 	'ssr-home': () => import('./scenarios/ssr-home.ts'),
 	'sign-in': () => import('./scenarios/sign-in.ts'),
-	'feed-home': () => import('./scenarios/feed-home.ts')
+	'feed-home': () => import('./scenarios/feed-home.ts'),
+	'thread-fanout': () => import('./scenarios/thread-fanout.ts')
 };
 
 const RESULTS_DIR = path.join(ROOT, 'bench', 'results');
