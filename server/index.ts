@@ -19,6 +19,10 @@ const cfg = config();
 const server = http.createServer();
 const io = attachRealtime(server);
 
+// adapter-node refuses request bodies over 512 KB unless told otherwise; uploads are up to ten
+// files of 10 MB each (the app checks each file's size itself).
+process.env.BODY_SIZE_LIMIT ??= '110M';
+
 const buildDir = path.resolve(import.meta.dirname, '..', 'build');
 const { handler } = (await import(pathToFileURL(path.join(buildDir, 'handler.js')).href)) as {
 	handler: http.RequestListener;

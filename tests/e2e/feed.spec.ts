@@ -2,6 +2,8 @@
  * Feeds in real Chromium: following a department brings its posts live into the feed, comments and
  * reactions reach the author, bad input keeps what was typed, and posting works without JavaScript.
  */
+import { randomBytes } from 'node:crypto';
+import { deflateSync } from 'node:zlib';
 import { signIn } from './auth.ts';
 import { expect, expectAccessible, test, visit } from './fixtures.ts';
 
@@ -121,4 +123,67 @@ test('a department page lists members and sub-teams, and an unknown one is a 404
 	// Investigations is members-only: to everyone else it does not exist.
 	const hidden = await visit(page, '/d/investigations');
 	expect(hidden?.status()).toBe(404);
+});
+
+/** A real greyscale PNG of noise: it does not compress, so it is about width × height bytes. */
+function noisyPng(width: number, height: number): Buffer {
+	const table = Array.from({ length: 256 }, (_, n) => {
+		let c = n;
+		for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+		return c >>> 0;
+	});
+	const crc = (bytes: Buffer) => {
+		let c = 0xffffffff;
+		for (const b of bytes) c = table[(c ^ b) & 0xff]! ^ (c >>> 8);
+		return (c ^ 0xffffffff) >>> 0;
+	};
+	const chunk = (type: string, data: Buffer) => {
+		const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+		const out = Buffer.alloc(12 + data.length);
+		out.writeUInt32BE(data.length, 0);
+		body.copy(out, 4);
+		out.writeUInt32BE(crc(body), 8 + data.length);
+		return out;
+	};
+	const header = Buffer.alloc(13);
+	header.writeUInt32BE(width, 0);
+	header.writeUInt32BE(height, 4);
+	header[8] = 8;
+	const rows = randomBytes((width + 1) * height);
+	for (let y = 0; y < height; y++) rows[y * (width + 1)] = 0;
+	return Buffer.concat([
+		Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+		chunk('IHDR', header),
+		chunk('IDAT', deflateSync(rows, { level: 0 })),
+		chunk('IEND', Buffer.alloc(0))
+	]);
+}
+
+test('a post with a 1 MB photo shows the photo at its size; a program renamed .png is refused', async ({
+	page
+}) => {
+	const run = Date.now().toString(36);
+	await signIn(page, hannah);
+	const files = page.getByLabel(/Attach images or files/);
+	await files.setInputFiles({
+		name: 'setup.png',
+		mimeType: 'image/png',
+		buffer: Buffer.from('MZ' + 'x'.repeat(300))
+	});
+	await expect(page.getByText(/“setup.png” is not an allowed file type/)).toBeVisible();
+
+	const photo = noisyPng(1000, 1000);
+	expect(photo.byteLength).toBeGreaterThan(1_000_000);
+	await files.setInputFiles({ name: `site-${run}.png`, mimeType: 'image/png', buffer: photo });
+	await expect(page.getByRole('button', { name: `Remove site-${run}.png` })).toBeVisible();
+	await page.getByLabel('Your post').fill(`Photo of the new depot ${run}`);
+	await page.getByRole('button', { name: 'Post', exact: true }).click();
+	await expect(page.getByText('Posted.')).toBeVisible();
+	await page.reload();
+	const post = page.getByRole('article').filter({ hasText: `Photo of the new depot ${run}` });
+	const image = post.getByRole('img', { name: `site-${run}.png` });
+	await expect(image).toHaveAttribute('width', '1000');
+	await expect(image).toHaveAttribute('height', '1000');
+	expect(await image.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(1000);
+	await expectAccessible(page);
 });

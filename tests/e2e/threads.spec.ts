@@ -66,12 +66,36 @@ test('the unread badge rises live in My threads', async ({ page, browser }) => {
 	await expect(entry).toBeVisible();
 	await expect(entry).not.toContainText('unread');
 
+	// The navigation shows the total over all of Bob's threads (other tests may leave some).
+	const nav = bobPage.getByRole('navigation', { name: 'Primary' });
+	const total = async () =>
+		Number(
+			(
+				await nav
+					.locator('#threads-unread')
+					.textContent({ timeout: 500 })
+					.catch(() => '0')
+			)?.match(/\d+/)?.[0] ?? 0
+		);
+	// The badge starts from the API once the page has loaded; wait for that read.
+	await bobPage.waitForFunction(() =>
+		performance
+			.getEntriesByType('resource')
+			.some((entry) => entry.name.includes('/api/v1/threads?home=mine'))
+	);
+	const before = await total();
 	await send(page, `New rota is out ${run}`);
 	await expect(entry).toContainText('1 unread');
+	await expect(nav.getByRole('link', { name: 'Threads' })).toHaveAccessibleDescription(
+		/unread messages/
+	);
 	await send(page, `Please check your shifts ${run}`);
 	await expect(entry).toContainText('2 unread');
+	await expect.poll(total).toBe(before + 2);
+	// Reading the thread takes its messages off the count once the server has recorded it.
 	await entry.click();
 	await expect(log(bobPage).getByText(`Please check your shifts ${run}`)).toBeVisible();
+	await expect.poll(total).toBe(before);
 	await visit(bobPage, '/threads');
 	await expect(bobPage.getByRole('link', { name: new RegExp(`Rota ${run}`) })).not.toContainText(
 		'unread'

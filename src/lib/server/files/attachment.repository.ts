@@ -1,3 +1,7 @@
+/**
+ * The only code that reads and writes the attachment table. Functions take `db` (or a
+ * transaction) first so callers decide the transaction.
+ */
 import type { Database } from '../db/index.ts';
 import type { AttachmentView } from '../../shared/feeds.ts';
 
@@ -29,6 +33,7 @@ const columns = [
 	'createdAt'
 ] as const;
 
+/** The DTO the UI and the API show; the url carries the name so downloads keep it. */
 export function toAttachmentView(
 	row: Pick<AttachmentRow, 'id' | 'fileName' | 'contentType' | 'byteSize' | 'width' | 'height'>
 ): AttachmentView {
@@ -53,6 +58,27 @@ export async function insertAttachment(
 
 export async function getAttachment(db: Database, id: number): Promise<AttachmentRow | undefined> {
 	return db.selectFrom('attachment').where('id', '=', id).select(columns).executeTakeFirst();
+}
+
+/**
+ * The attachments of many posts in one query (feeds show a page of posts at once), oldest first
+ * within a post. Every asked-for post is in the map, with an empty list when it has none.
+ */
+export async function listAttachmentsForPosts(
+	db: Database,
+	postIds: number[]
+): Promise<Map<number, AttachmentView[]>> {
+	const byPost = new Map<number, AttachmentView[]>(postIds.map((id) => [id, []]));
+	if (!postIds.length) return byPost;
+	const rows = await db
+		.selectFrom('attachment')
+		.where('postId', 'in', [...new Set(postIds)])
+		.select(['id', 'postId', 'fileName', 'contentType', 'byteSize', 'width', 'height'])
+		.orderBy('postId')
+		.orderBy('id')
+		.execute();
+	for (const row of rows) byPost.get(row.postId!)?.push(toAttachmentView(row));
+	return byPost;
 }
 
 /**

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { RequestContext } from '../context.ts';
 import { db, type Database } from '../db/index.ts';
 import { NotFoundError, UnauthorizedError, ValidationError } from '../errors.ts';
+import { logger } from '../log.ts';
 import type { AttachmentView } from '../../shared/feeds.ts';
 import { detectFileType } from './content-type.ts';
 import {
@@ -36,8 +37,10 @@ function megabytes(bytes: number): string {
 }
 
 /**
- * Stores one uploaded file for the signed-in person. Throws ValidationError when it is empty,
- * larger than 10 MB or not an allowed type (decided from its content).
+ * Stores one uploaded file for the signed-in person, unattached until a post claims it (see
+ * `attachToPost`). Any signed-in person may upload. Throws UnauthorizedError without an actor,
+ * ValidationError when the file is empty, larger than 10 MB or not an allowed type (decided from
+ * its content, never its name).
  */
 export async function uploadAttachment(
 	ctx: RequestContext,
@@ -54,18 +57,27 @@ export async function uploadAttachment(
 		);
 	const type = await detectFileType(input.bytes, fileName);
 	const storageKey = newStorageKey();
+	// Bytes first, then the row: a row never points at bytes that are not there. If the insert
+	// fails the bytes are removed again; if even that fails, they are only unreferenced bytes.
 	await fileStorage().put(storageKey, input.bytes);
-	const row = await insertAttachment(db(), {
-		uploaderId: ctx.actor.id,
-		storageKey,
-		fileName,
-		contentType: type.mime,
-		byteSize: input.bytes.byteLength,
-		width: type.width,
-		height: type.height,
-		sha256: createHash('sha256').update(input.bytes).digest('hex')
-	});
-	return toAttachmentView(row);
+	try {
+		const row = await insertAttachment(db(), {
+			uploaderId: ctx.actor.id,
+			storageKey,
+			fileName,
+			contentType: type.mime,
+			byteSize: input.bytes.byteLength,
+			width: type.width,
+			height: type.height,
+			sha256: createHash('sha256').update(input.bytes).digest('hex')
+		});
+		return toAttachmentView(row);
+	} catch (error) {
+		await fileStorage()
+			.delete(storageKey)
+			.catch(() => undefined);
+		throw error;
+	}
 }
 
 export type OpenedAttachment = {
@@ -78,7 +90,9 @@ export type OpenedAttachment = {
 
 /**
  * The file's bytes, for someone who may see it: its uploader while it is unattached, afterwards
- * whoever `canSeePost` allows. NotFoundError otherwise (a file you may not see does not exist).
+ * whoever `canSeePost` allows (a callback, so this module does not depend on the posts service).
+ * Throws UnauthorizedError without an actor and NotFoundError otherwise: a file you may not see
+ * does not exist, so ids cannot be probed.
  */
 export async function openAttachment(
 	ctx: RequestContext,
@@ -101,9 +115,30 @@ export async function openAttachment(
 	};
 }
 
-/** Housekeeping: uploads never attached to a post within a day are removed, rows and bytes. */
-export async function deleteAbandonedUploads(database: Database, now: Date): Promise<number> {
-	const keys = await deleteUnattachedBefore(database, new Date(now.getTime() - 24 * 3_600_000));
-	for (const key of keys) await fileStorage().delete(key);
+/**
+ * Housekeeping, for the system only: removes uploads created before `olderThan` that no post
+ * claimed, rows first and then their bytes. Returns how many rows went. Bytes that cannot be
+ * removed are logged and left behind: harmless, as nothing points at them any more.
+ */
+export async function deleteUnattachedAttachments(
+	database: Database,
+	olderThan: Date
+): Promise<number> {
+	const keys = await deleteUnattachedBefore(database, olderThan);
+	for (const key of keys) {
+		try {
+			await fileStorage().delete(key);
+		} catch (error) {
+			logger().warn({ err: error, storageKey: key }, 'could not remove an abandoned upload');
+		}
+	}
 	return keys.length;
+}
+
+/** Uploads left unattached this long are abandoned: the person gave up on the post. */
+const ABANDONED_AFTER_MS = 24 * 3_600_000;
+
+/** Housekeeping's hourly round: uploads never attached to a post within a day are removed. */
+export async function deleteAbandonedUploads(database: Database, now: Date): Promise<number> {
+	return deleteUnattachedAttachments(database, new Date(now.getTime() - ABANDONED_AFTER_MS));
 }

@@ -13,16 +13,17 @@ const IMAGES: Record<string, string> = {
 	'image/webp': 'webp'
 };
 
-const DOCUMENTS = new Set([
-	'application/pdf',
-	'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-	'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-	'application/vnd.openxmlformats-officedocument.presentationml.presentation',
-	'application/vnd.oasis.opendocument.text',
-	'application/vnd.oasis.opendocument.spreadsheet',
-	'application/vnd.oasis.opendocument.presentation'
-]);
+const DOCUMENTS: Record<string, string> = {
+	'application/pdf': 'pdf',
+	'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'docx',
+	'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'xlsx',
+	'application/vnd.openxmlformats-officedocument.presentationml.presentation': 'pptx',
+	'application/vnd.oasis.opendocument.text': 'odt',
+	'application/vnd.oasis.opendocument.spreadsheet': 'ods',
+	'application/vnd.oasis.opendocument.presentation': 'odp'
+};
 
+/** Text has no magic number: only these names, and only when the bytes are UTF-8 text. */
 const TEXT_EXTENSIONS: Record<string, string> = {
 	txt: 'text/plain',
 	csv: 'text/csv',
@@ -46,7 +47,10 @@ export const ALLOWED_TYPES_SENTENCE =
 
 export type DetectedType = {
 	mime: string;
+	/** The usual extension of the detected type, without the dot. */
+	ext: string;
 	kind: 'image' | 'file';
+	/** Pixel size of images; null for other files. */
 	width: number | null;
 	height: number | null;
 };
@@ -61,18 +65,43 @@ function isPlainUtf8(bytes: Uint8Array): boolean {
 	}
 }
 
-/** Decides the type of an upload; throws ValidationError naming the file when it is not allowed. */
+/** Width and height from the image's header, or null when the header cannot be read. */
+function dimensionsOf(bytes: Uint8Array): { width: number; height: number } | null {
+	// image-size reads through `bytes.buffer` without the view's length, so a view into a larger
+	// buffer (a slice, Node's pooled Buffers) could be read past its end: give it its own copy.
+	const own =
+		bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+	try {
+		const size = imageSize(own);
+		return size.width > 0 && size.height > 0 ? { width: size.width, height: size.height } : null;
+	} catch {
+		return null;
+	}
+}
+
+/**
+ * Decides the type of an upload from its bytes; `fileName` only names it in messages and picks
+ * between the text types. Throws ValidationError naming the file when it is not allowed.
+ */
 export async function detectFileType(bytes: Uint8Array, fileName: string): Promise<DetectedType> {
 	const detected = await fileTypeFromBuffer(bytes);
-	if (detected && IMAGES[detected.mime]) {
-		const size = imageSize(bytes);
-		return { mime: detected.mime, kind: 'image', width: size.width, height: size.height };
+	const imageExt = detected && IMAGES[detected.mime];
+	if (detected && imageExt) {
+		// A browser would show a broken image anyway; say so now, while the person can fix it.
+		const size = dimensionsOf(bytes);
+		if (!size)
+			throw new ValidationError(`“${fileName}” looks like an image but it is damaged.`, {
+				attachments: 'Choose a different file.'
+			});
+		return { mime: detected.mime, ext: imageExt, kind: 'image', ...size };
 	}
-	if (detected && DOCUMENTS.has(detected.mime))
-		return { mime: detected.mime, kind: 'file', width: null, height: null };
+	const documentExt = detected && DOCUMENTS[detected.mime];
+	if (detected && documentExt)
+		return { mime: detected.mime, ext: documentExt, kind: 'file', width: null, height: null };
 	const extension = fileName.toLowerCase().split('.').pop() ?? '';
-	if (!detected && TEXT_EXTENSIONS[extension] && isPlainUtf8(bytes))
-		return { mime: TEXT_EXTENSIONS[extension], kind: 'file', width: null, height: null };
+	const textMime = TEXT_EXTENSIONS[extension];
+	if (!detected && textMime && isPlainUtf8(bytes))
+		return { mime: textMime, ext: extension, kind: 'file', width: null, height: null };
 	const looksLike = detected
 		? (KNOWN_DANGERS[detected.ext] ?? `a ${detected.ext.toUpperCase()} file`)
 		: /<svg[\s>]/i.test(new TextDecoder().decode(bytes.subarray(0, 2048)))

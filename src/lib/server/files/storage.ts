@@ -3,13 +3,19 @@
  * disk without touching the services. Keys are random, never derived from a file's name.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { config } from '../config.ts';
 
 export interface FileStorage {
+	/** Stores `bytes` under `key`, replacing what was there; readers never see a partial file. */
 	put(key: string, bytes: Uint8Array): Promise<void>;
+	/** The bytes under `key`, or null when there are none. */
 	get(key: string): Promise<Uint8Array | null>;
+	/** The bytes under `key` as a stream, for large files; optional for stores that cannot. */
+	stream?(key: string): Promise<ReadableStream<Uint8Array> | null>;
+	/** Removes `key`; removing a missing key is not an error. */
 	delete(key: string): Promise<void>;
 }
 
@@ -37,10 +43,16 @@ export class LocalDiskStorage implements FileStorage {
 	async put(key: string, bytes: Uint8Array): Promise<void> {
 		const target = this.pathOf(key);
 		await mkdir(path.dirname(target), { recursive: true });
-		// Write beside the target and rename, so a reader never sees half a file.
-		const partial = `${target}.${process.pid}.partial`;
-		await writeFile(partial, bytes);
-		await rename(partial, target);
+		// Write beside the target and rename, so a reader never sees half a file; the random part
+		// keeps two instances sharing the folder from writing into the same temporary file.
+		const partial = `${target}.${randomUUID()}.partial`;
+		try {
+			await writeFile(partial, bytes, { flag: 'wx' });
+			await rename(partial, target);
+		} catch (error) {
+			await rm(partial, { force: true });
+			throw error;
+		}
 	}
 
 	async get(key: string): Promise<Uint8Array | null> {
@@ -50,6 +62,18 @@ export class LocalDiskStorage implements FileStorage {
 			if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
 			throw error;
 		}
+	}
+
+	async stream(key: string): Promise<ReadableStream<Uint8Array> | null> {
+		// Open first so a missing file answers null here rather than erroring mid-response.
+		let handle;
+		try {
+			handle = await open(this.pathOf(key), 'r');
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+			throw error;
+		}
+		return Readable.toWeb(handle.createReadStream()) as ReadableStream<Uint8Array>;
 	}
 
 	async delete(key: string): Promise<void> {

@@ -7,7 +7,9 @@
 import type { Socket } from 'socket.io';
 import type { z } from 'zod';
 import type { RequestContext } from '../context.ts';
+import { db } from '../db/index.ts';
 import { DomainError } from '../errors.ts';
+import { loadActor } from '../org/actor.ts';
 import { logger } from '../log.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/realtime-events.ts';
 import {
@@ -66,12 +68,21 @@ function handle<S extends z.ZodType, T>(
 			});
 			return;
 		}
-		const ctx: RequestContext = {
-			actor: socket.data.actor,
-			ip: socket.handshake.address ?? null,
-			userAgent: socket.handshake.headers['user-agent'] ?? null
-		};
 		try {
+			// Each event is decided on the person as they are now (roles, department, what is
+			// hidden from them), not as they were when the socket connected.
+			const actor = await loadActor(db(), socket.data.actor.id);
+			if (!actor) {
+				reply({ ok: false, error: { code: 'unauthorized', message: 'Sign in again.' } });
+				socket.disconnect(true);
+				return;
+			}
+			socket.data.actor = actor;
+			const ctx: RequestContext = {
+				actor,
+				ip: socket.handshake.address ?? null,
+				userAgent: socket.handshake.headers['user-agent'] ?? null
+			};
 			reply({ ok: true, data: await run(ctx, parsed.data) });
 		} catch (error) {
 			reply(failure(error));
