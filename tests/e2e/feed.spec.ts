@@ -1,128 +1,280 @@
 /**
  * Feeds in real Chromium: following a department brings its posts live into the feed, comments and
- * reactions reach the author, bad input keeps what was typed, and posting works without JavaScript.
+ * reactions reach the author, bad input keeps what was typed, posting works without JavaScript,
+ * "Load more" appends and department pages show what they should.
  */
 import { randomBytes } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
+import type { Page } from '@playwright/test';
 import { signIn } from './auth.ts';
 import { expect, expectAccessible, test, visit } from './fixtures.ts';
 
 const hannah = 'hannah.fischer@commons.test'; // the Chief Executive's office (agency)
 const jamal = 'jamal.hassan@commons.test'; // Transport
+const ben = 'ben.taylor@commons.test'; // Environment & Parks
+const ravi = 'ravi.patel@commons.test'; // Digital
+
+/** Text no earlier run has posted: the tests run again on the same database. */
+const unique = (text: string) =>
+	`${text} ${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
 
 test('following a department brings its new post live; comments and reactions reach the author', async ({
 	page,
 	browser
 }) => {
-	const run = Date.now().toString(36);
+	const tram = unique('Tram line 4 reopens on Monday');
+	const reply = unique('Great news for the east side');
 	await signIn(page, hannah);
 
-	// Hannah follows Transport from its page.
+	// Hannah follows Transport from its page (after an earlier run, she follows it already).
 	await visit(page, '/d/transport');
-	const follow = page.getByRole('button', { name: /^Follow/ });
-	if (await follow.isVisible()) await follow.click();
-	await expect(page.getByRole('button', { name: /^Following/ })).toBeVisible();
-	await visit(page, '/feed');
+	const unfollow = page.getByRole('button', { name: 'Unfollow Transport Planning', exact: true });
+	if (await unfollow.isVisible()) {
+		await unfollow.click();
+		await expect(
+			page.getByRole('button', { name: 'Follow Transport Planning', exact: true })
+		).toBeVisible();
+	}
+	await page.getByRole('button', { name: 'Follow Transport Planning', exact: true }).click();
+	await expect(
+		page.getByRole('button', { name: 'Unfollow Transport Planning', exact: true })
+	).toBeVisible();
+	await expect(
+		page.getByRole('status').filter({ hasText: 'You follow Transport Planning' })
+	).toBeVisible();
+	await expectAccessible(page);
+	await page
+		.getByRole('navigation', { name: 'Primary' })
+		.getByRole('link', { name: 'Feed' })
+		.click();
+	await expect(page.getByRole('heading', { level: 1, name: 'Feed' })).toBeVisible();
 
 	// Jamal posts in Transport from another browser.
 	const other = await browser.newContext();
 	const jamalPage = await other.newPage();
 	await signIn(jamalPage, jamal);
-	await jamalPage.getByLabel('Your post').fill(`Tram line 4 reopens on Monday ${run}`);
+	await expect(jamalPage.getByLabel('Post to')).toHaveValue(/^\d+$/);
+	await jamalPage.getByLabel('Your post').fill(tram);
 	await jamalPage.getByRole('button', { name: 'Post', exact: true }).click();
-	await expect(jamalPage.getByText('Posted.')).toBeVisible();
+	await expect(jamalPage.getByText('Posted.', { exact: true })).toBeVisible();
+	// His own post appears at once for him, without the new-posts bar.
+	await expect(jamalPage.getByRole('article').filter({ hasText: tram })).toBeVisible();
+	await expect(jamalPage.getByRole('button', { name: /new post/ })).toHaveCount(0);
+	await expectAccessible(jamalPage);
 
-	// Hannah sees the bar appear without a reload, then the post.
-	const bar = page.getByRole('button', { name: /1 new post/ });
+	// Hannah sees the bar appear without a reload, then the post, which takes focus. (Tests
+	// running alongside post in Transport too, so the bar may count more than one.)
+	const bar = page.getByRole('button', { name: /^\d+ new posts?/ });
 	await expect(bar).toBeVisible();
+	await expect(page.getByRole('article').filter({ hasText: tram })).toHaveCount(0);
 	await bar.click();
-	const post = page
-		.getByRole('article')
-		.filter({ hasText: `Tram line 4 reopens on Monday ${run}` });
+	const post = page.getByRole('article').filter({ hasText: tram });
 	await expect(post).toBeVisible();
+	await expect(post).toBeFocused();
+	await expect(bar).toHaveCount(0);
+	await expect(post.getByRole('link', { name: 'Transport Planning' })).toBeVisible();
 	await expectAccessible(page);
 
-	// She reacts and comments.
+	// She reacts in the feed and comments on the post's page.
 	await post.getByRole('button', { name: /^Celebrate/ }).click();
 	await expect(
 		post.getByRole('button', { name: /^Celebrate, 1 reaction, you reacted/ })
 	).toBeVisible();
-	await post.getByRole('link', { name: /0 comments/ }).click();
-	await expect(page.getByRole('heading', { name: 'Comments' })).toBeVisible();
-	await page.getByLabel('Add a comment').fill(`Great news for the east side ${run}`);
+	await post.getByRole('link', { name: '0 comments' }).click();
+	await expect(page.getByRole('heading', { name: /^Comments/ })).toBeVisible();
+	await page.getByLabel('Add a comment').fill(reply);
 	await page.getByRole('button', { name: 'Comment', exact: true }).click();
-	await expect(page.getByText(`Great news for the east side ${run}`)).toBeVisible();
+	await expect(page.getByText(reply)).toBeVisible();
 	await expectAccessible(page);
 
 	// Jamal sees both on his post.
 	await jamalPage.reload();
-	const own = jamalPage
-		.getByRole('article')
-		.filter({ hasText: `Tram line 4 reopens on Monday ${run}` });
+	const own = jamalPage.getByRole('article').filter({ hasText: tram });
 	await expect(own.getByRole('button', { name: /^Celebrate, 1 reaction/ })).toBeVisible();
-	await own.getByRole('link', { name: /1 comment/ }).click();
-	await expect(jamalPage.getByText(`Great news for the east side ${run}`)).toBeVisible();
+	await own.getByRole('link', { name: '1 comment' }).click();
+	await expect(jamalPage.getByText(reply)).toBeVisible();
 	await expectAccessible(jamalPage);
+	await other.close();
 });
 
 test('an over-long post is refused with the error on the field, keeping the text', async ({
 	page
 }) => {
 	await signIn(page, hannah);
-	const text = 'A'.repeat(20_001);
-	// The browser's maxlength would stop a person typing this; a script or a paste around it
-	// reaches the server, which must answer clearly.
-	await page.getByLabel('Your post').evaluate((el: HTMLTextAreaElement, value) => {
+	const text = unique('A'.repeat(20_001));
+	const field = page.getByLabel('Your post');
+	// The browser's maxlength stops a person typing this; a script or a paste around it reaches
+	// the server, which must answer clearly.
+	await field.evaluate((el: HTMLTextAreaElement, value) => {
 		el.removeAttribute('maxlength');
 		el.value = value;
 		el.dispatchEvent(new Event('input', { bubbles: true }));
 	}, text);
+	await expect(page.getByText(/characters too many/)).toBeVisible();
 	await page.getByRole('button', { name: 'Post', exact: true }).click();
-	const field = page.getByLabel('Your post');
-	await expect(page.getByText(/at most 20,000 characters/).first()).toBeVisible();
+	await expect(page.getByRole('alert').filter({ hasText: /not published/ })).toBeVisible();
 	await expect(field).toHaveAttribute('aria-invalid', 'true');
+	await expect(field).toHaveAccessibleDescription(/at most 20,000 characters/);
 	await expect(field).toHaveValue(text);
+	await expect(field).toBeFocused();
 	await expectAccessible(page);
 });
 
-test('posting and reacting work without JavaScript', async ({ page }) => {
-	const run = Date.now().toString(36);
-	// The app's scripts never load, as with JavaScript off (axe is injected by the test runner,
-	// so the pages are still checked).
+test('the author deletes a post from the feed after confirming, and stays on the feed', async ({
+	page
+}) => {
+	const text = unique('Posted by mistake');
+	await signIn(page, ravi);
+	await page.getByLabel('Your post').fill(text);
+	await page.getByRole('button', { name: 'Post', exact: true }).click();
+	const post = page.getByRole('article').filter({ hasText: text });
+	await expect(post).toBeVisible();
+	await post.getByText('Actions', { exact: false }).first().click();
+	await post.getByText('Delete…').click();
+	await expect(post.getByText('Delete this post and its comments for everyone?')).toBeVisible();
+	// Scrolled down, axe counts the posts above as overlapped by the shell's sticky header.
+	await page.evaluate(() => window.scrollTo(0, 0));
+	await expectAccessible(page);
+	await post.getByRole('button', { name: 'Yes, delete' }).click();
+	await expect(page.getByRole('article').filter({ hasText: text })).toHaveCount(0);
+	await expect(page).toHaveURL(/\/feed$/);
+});
+
+test('posting with a file works without JavaScript', async ({ page }) => {
+	const text = unique('No-script update');
+	// The app's scripts never load, as with JavaScript off. (A context with javaScriptEnabled:
+	// false would also stop axe, which the test runner injects, so no page could be checked.)
 	await page.route(/\/_app\/.*\.js(\?.*)?$/, (route) => route.abort());
 	await signIn(page, jamal);
 
-	await page.getByLabel('Your post').fill(`No-script update ${run}`);
+	await page.getByLabel('Your post').fill(text);
+	await page.getByLabel('Attach images or files').setInputFiles({
+		name: 'timetable.txt',
+		mimeType: 'text/plain',
+		buffer: Buffer.from('Line 4: every 10 minutes.\n')
+	});
 	await page.getByRole('button', { name: 'Post', exact: true }).click();
-	await expect(page).toHaveURL(/\/feed\?\/post$/);
-	await visit(page, '/feed');
-	const post = page.getByRole('article').filter({ hasText: `No-script update ${run}` });
+	// Post, then redirect: a reload does not post twice.
+	await expect(page).toHaveURL(/\/feed\?posted=1$/);
+	await expect(page.getByText('Your post is published.')).toBeVisible();
+	const post = page.getByRole('article').filter({ hasText: text });
 	await expect(post).toBeVisible();
+	await expect(post.getByRole('link', { name: /timetable\.txt/ })).toBeVisible();
+	await expectAccessible(page);
+
+	// A reaction from the feed comes back to the feed.
 	await post.getByRole('button', { name: /^Like/ }).click();
-	// The reaction's form came from the feed, so the browser lands back on it.
 	await expect(page).toHaveURL(/\/feed$/);
 	await expect(
 		page
 			.getByRole('article')
-			.filter({ hasText: `No-script update ${run}` })
+			.filter({ hasText: text })
 			.getByRole('button', { name: /^Like, 1 reaction, you reacted/ })
 	).toBeVisible();
+
+	// The filter is a plain form with a button.
+	await page.getByLabel('Show').selectOption('organisation');
+	await page.getByRole('button', { name: 'Show', exact: true }).click();
+	await expect(page).toHaveURL(/\/feed\?department=organisation$/);
+	await expect(page.getByRole('article').filter({ hasText: text })).toHaveCount(0);
 	await expectAccessible(page);
 });
 
-test('a department page lists members and sub-teams, and an unknown one is a 404', async ({
+test('the feed filter narrows the feed and keeps focus on the select', async ({ page }) => {
+	const text = unique('Digital stand-up moves to 9:30');
+	await signIn(page, ravi);
+	await page.getByLabel('Your post').fill(text);
+	await page.getByRole('button', { name: 'Post', exact: true }).click();
+	await expect(page.getByRole('article').filter({ hasText: text })).toBeVisible();
+
+	const filter = page.getByLabel('Show');
+	await filter.focus();
+	await filter.selectOption('organisation');
+	await expect(page).toHaveURL(/\/feed\?department=organisation$/);
+	await expect(filter).toBeFocused();
+	await expect(page.getByRole('article').filter({ hasText: text })).toHaveCount(0);
+	await expectAccessible(page);
+
+	const digital = await filter
+		.locator('option')
+		.filter({ hasText: /^\s*Digital Services$/ })
+		.getAttribute('value');
+	await filter.selectOption(digital!);
+	await expect(page).toHaveURL(new RegExp(`/feed\\?department=${digital}$`));
+	await expect(page.getByRole('article').filter({ hasText: text })).toBeVisible();
+	await page.getByRole('link', { name: 'Digital Services: page and following' }).click();
+	await expect(page.getByRole('heading', { level: 1, name: 'Digital Services' })).toBeVisible();
+	await expectAccessible(page);
+});
+
+test('"Load more" appends the next page and moves focus to it', async ({ page }) => {
+	const prefix = unique('Parks bulletin');
+	await signIn(page, ben);
+	// Twenty-one posts in Environment & Parks: more than one page whatever else is there.
+	const audience = await ownDepartmentId(page);
+	for (let i = 1; i <= 21; i++) {
+		const response = await page.request.post('/api/v1/posts', {
+			data: { body: `${prefix} number ${i}`, audience }
+		});
+		expect(response.status(), await response.text()).toBe(201);
+	}
+	await visit(page, '/d/environment');
+	const stream = page.getByRole('region', { name: 'Latest posts' }).getByRole('article');
+	await expect(stream).toHaveCount(20);
+	await page.getByRole('link', { name: 'Load more' }).click();
+	await expect(stream.nth(20)).toBeFocused();
+	expect(await stream.count()).toBeGreaterThan(20);
+	await expect(page.getByText(/^\d+ more posts? loaded\.$/)).toBeAttached();
+	await expectAccessible(page);
+});
+
+async function ownDepartmentId(page: Page): Promise<number> {
+	const response = await page.request.get('/api/v1/me');
+	expect(response.status()).toBe(200);
+	return ((await response.json()) as { department: { id: number } }).department.id;
+}
+
+test('department pages: members, sub-teams, the department list, and 404 for hidden ones', async ({
 	page
 }) => {
 	await signIn(page, hannah);
-	await visit(page, '/d/corporate-services');
+	await visit(page, '/d');
+	await expect(page.getByRole('heading', { level: 1, name: 'Departments' })).toBeVisible();
+	await page.getByRole('link', { name: 'Corporate Services' }).click();
 	await expect(page.getByRole('heading', { level: 1, name: 'Corporate Services' })).toBeVisible();
 	await expect(page.getByRole('heading', { name: 'Teams within' })).toBeVisible();
 	await expect(page.getByRole('heading', { name: 'Members' })).toBeVisible();
+	await expect(
+		page.getByRole('button', { name: /^(Follow|Unfollow) Corporate Services$/ })
+	).toBeVisible();
+	await expectAccessible(page);
+
 	const missing = await visit(page, '/d/no-such-team');
 	expect(missing?.status()).toBe(404);
 	// Investigations is members-only: to everyone else it does not exist.
 	const hidden = await visit(page, '/d/investigations');
 	expect(hidden?.status()).toBe(404);
+});
+
+test('at 360 px the feed and a department page fit the screen and work with the keyboard', async ({
+	page
+}) => {
+	await page.setViewportSize({ width: 360, height: 740 });
+	await signIn(page, jamal);
+	const fits = () =>
+		page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
+	expect(await fits()).toBe(true);
+
+	// The composer is reachable and usable by keyboard alone.
+	await page.getByLabel('Your post').focus();
+	await page.keyboard.type('Hello');
+	await page.keyboard.press('Tab');
+	await expect(page.getByLabel('Post to')).toBeFocused();
+
+	await visit(page, '/d/transport');
+	expect(await fits()).toBe(true);
+	await visit(page, '/d');
+	expect(await fits()).toBe(true);
 });
 
 /** A real greyscale PNG of noise: it does not compress, so it is about width × height bytes. */
@@ -162,26 +314,30 @@ function noisyPng(width: number, height: number): Buffer {
 test('a post with a 1 MB photo shows the photo at its size; a program renamed .png is refused', async ({
 	page
 }) => {
-	const run = Date.now().toString(36);
+	const text = unique('Photo of the new depot');
+	const photoName = `site-${Date.now().toString(36)}.png`;
 	await signIn(page, hannah);
-	const files = page.getByLabel(/Attach images or files/);
+	const files = page.getByLabel('Attach images or files');
 	await files.setInputFiles({
 		name: 'setup.png',
 		mimeType: 'image/png',
 		buffer: Buffer.from('MZ' + 'x'.repeat(300))
 	});
 	await expect(page.getByText(/“setup.png” is not an allowed file type/)).toBeVisible();
+	await expect(files).toHaveAttribute('aria-invalid', 'true');
 
 	const photo = noisyPng(1000, 1000);
 	expect(photo.byteLength).toBeGreaterThan(1_000_000);
-	await files.setInputFiles({ name: `site-${run}.png`, mimeType: 'image/png', buffer: photo });
-	await expect(page.getByRole('button', { name: `Remove site-${run}.png` })).toBeVisible();
-	await page.getByLabel('Your post').fill(`Photo of the new depot ${run}`);
+	await files.setInputFiles({ name: photoName, mimeType: 'image/png', buffer: photo });
+	await expect(page.getByRole('button', { name: `Remove ${photoName}` })).toBeVisible();
+	await expect(page.getByText(`${photoName} attached.`, { exact: true })).toBeVisible();
+	await page.getByLabel('Your post').fill(text);
 	await page.getByRole('button', { name: 'Post', exact: true }).click();
-	await expect(page.getByText('Posted.')).toBeVisible();
+	await expect(page.getByText('Posted.', { exact: true })).toBeVisible();
+	await expect(page.getByRole('button', { name: `Remove ${photoName}` })).toHaveCount(0);
 	await page.reload();
-	const post = page.getByRole('article').filter({ hasText: `Photo of the new depot ${run}` });
-	const image = post.getByRole('img', { name: `site-${run}.png` });
+	const post = page.getByRole('article').filter({ hasText: text });
+	const image = post.getByRole('img', { name: photoName });
 	await expect(image).toHaveAttribute('width', '1000');
 	await expect(image).toHaveAttribute('height', '1000');
 	expect(await image.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(1000);

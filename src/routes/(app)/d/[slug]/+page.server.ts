@@ -1,4 +1,4 @@
-import { error } from '@sveltejs/kit';
+import { error, redirect } from '@sveltejs/kit';
 import { requestContext } from '$lib/server/context';
 import { NotFoundError } from '$lib/server/errors';
 import { getDepartmentFeed, getDepartmentOverview } from '$lib/server/feeds/feed.service';
@@ -16,7 +16,12 @@ export async function load(event) {
 			overview.department.id,
 			event.url.searchParams.get('cursor')
 		);
-		return { overview, feed };
+		return {
+			overview,
+			feed,
+			paged: event.url.searchParams.has('cursor'),
+			posted: event.url.searchParams.get('posted') === '1'
+		};
 	} catch (e) {
 		if (e instanceof NotFoundError) error(404, e.message);
 		throw e;
@@ -29,17 +34,24 @@ async function follow(event: RequestEvent, on: boolean) {
 		const { department } = await getDepartmentOverview(ctx, event.params.slug);
 		await setDepartmentFollow(ctx, department.id, on);
 		return {
+			follow: on,
 			message: on
 				? `You follow ${department.name}: its posts appear in your feed.`
 				: `You no longer follow ${department.name}.`
 		};
 	} catch (e) {
-		return failForm(e, {});
+		return failForm(e, { follow: on });
 	}
 }
 
 export const actions = {
 	follow: (event) => follow(event, true),
 	unfollow: (event) => follow(event, false),
-	post: publishFromForm
+	post: async (event) => {
+		const result = await publishFromForm(event);
+		// Without JavaScript: post, then redirect, so that reloading the page does not post again.
+		if ('posted' in result && event.request.headers.get('x-sveltekit-action') !== 'true')
+			redirect(303, `/d/${encodeURIComponent(event.params.slug)}?posted=1`);
+		return result;
+	}
 };
