@@ -30,6 +30,7 @@ export interface Attachment {
   fileName: string;
   height: number | null;
   id: Generated<number>;
+  pageId: number | null;
   postId: number | null;
   sha256: string;
   storageKey: string;
@@ -68,6 +69,54 @@ export interface DepartmentFollow {
   createdAt: Generated<Timestamp>;
   departmentId: number;
   userId: number;
+}
+
+export interface KbPage {
+  bodyHtml: string;
+  bodySource: string;
+  createdAt: Generated<Timestamp>;
+  createdBy: number;
+  deletedAt: Timestamp | null;
+  deletedBy: number | null;
+  departmentId: number | null;
+  editRestricted: Generated<boolean>;
+  id: Generated<number>;
+  ownerId: number;
+  parentId: number | null;
+  path: string;
+  reviewBy: Timestamp | null;
+  revision: Generated<number>;
+  slug: string;
+  title: string;
+  toc: Generated<Json>;
+  updatedAt: Generated<Timestamp>;
+  updatedBy: number;
+  verifiedBy: number | null;
+  verifiedUntil: Timestamp | null;
+}
+
+export interface KbPageEditor {
+  pageId: number;
+  userId: number;
+}
+
+export interface KbPageLink {
+  fromPageId: number;
+  targetTitle: string;
+  toPageId: number | null;
+}
+
+export interface KbPageRevision {
+  authorId: number;
+  bodyHtml: string;
+  bodySource: string;
+  createdAt: Generated<Timestamp>;
+  id: Generated<number>;
+  number: number;
+  pageId: number;
+  restoredFrom: number | null;
+  summary: Generated<string>;
+  title: string;
 }
 
 export interface Notification {
@@ -263,6 +312,10 @@ export interface DB {
   auditEvent: AuditEvent;
   department: Department;
   departmentFollow: DepartmentFollow;
+  kbPage: KbPage;
+  kbPageEditor: KbPageEditor;
+  kbPageLink: KbPageLink;
+  kbPageRevision: KbPageRevision;
   notification: Notification;
   oidcLogin: OidcLogin;
   personalAccessToken: PersonalAccessToken;

@@ -96,6 +96,7 @@ export async function attachToPost(
 		.where('id', 'in', [...new Set(input.attachmentIds)])
 		.where('uploaderId', '=', input.uploaderId)
 		.where('postId', 'is', null)
+		.where('pageId', 'is', null)
 		.executeTakeFirst();
 	return Number(result.numUpdatedRows);
 }
@@ -105,6 +106,7 @@ export async function deleteUnattachedBefore(db: Database, before: Date): Promis
 	const rows = await db
 		.deleteFrom('attachment')
 		.where('postId', 'is', null)
+		.where('pageId', 'is', null)
 		.where('createdAt', '<', before)
 		.returning('storageKey')
 		.execute();
