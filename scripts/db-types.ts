@@ -16,7 +16,7 @@ export function codegenArgs(url: string, outFile: string): string[] {
 		'--dialect=postgres',
 		'--camel-case',
 		'--exclude-pattern=kysely_migration*',
-		'--type-mapping={"int8":"number"}',
+		'--type-mapping={"int8":"number","date":"string"}',
 		`--url=${url}`,
 		`--out-file=${outFile}`
 	];

@@ -13,10 +13,12 @@ import type { DB } from './schema.ts';
 
 export type Database = Kysely<DB>;
 
-// bigint ids and counts fit comfortably in a JS number (2^53); parse them as numbers.
+// bigint ids and counts fit comfortably in a JS number (2^53); parse them as numbers. Calendar
+// dates (review-by, due dates) stay 'YYYY-MM-DD' strings: a Date would shift them by time zone.
 const types = {
 	getTypeParser(oid: number, format?: 'text' | 'binary') {
 		if (oid === pg.types.builtins.INT8) return (value: string) => Number(value);
+		if (oid === pg.types.builtins.DATE) return (value: string) => value;
 		return pg.types.getTypeParser(oid, format as 'text');
 	}
 } as pg.CustomTypesConfig;

@@ -84,7 +84,7 @@ export interface KbPage {
   ownerId: number;
   parentId: number | null;
   path: string;
-  reviewBy: Timestamp | null;
+  reviewBy: string | null;
   revision: Generated<number>;
   slug: string;
   title: string;
@@ -92,7 +92,7 @@ export interface KbPage {
   updatedAt: Generated<Timestamp>;
   updatedBy: number;
   verifiedBy: number | null;
-  verifiedUntil: Timestamp | null;
+  verifiedUntil: string | null;
 }
 
 export interface KbPageEditor {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderExcerpt, renderMarkdown } from './render.ts';
+import { listWikiLinks, renderExcerpt, renderMarkdown, renderPageMarkdown } from './render.ts';
 
 const html = (source: string) => renderMarkdown(source).html;
 
@@ -277,5 +277,50 @@ describe('renderExcerpt', () => {
 
 	it('never splits a surrogate pair', () => {
 		expect(renderExcerpt('😀'.repeat(20), 5)).toBe('😀😀😀😀…');
+	});
+});
+
+describe('renderPageMarkdown: wiki links and headings', () => {
+	const resolved = new Map([
+		[':travel policy', { href: '/kb/finance/travel-policy', exists: true }],
+		['hr:leave', { href: '/kb/new?space=hr&title=Leave', exists: false }]
+	]);
+
+	it('lists the wiki links a page makes, outside code only', () => {
+		expect(
+			listWikiLinks('[[Travel policy]] `[[Not this]]` [[hr:Leave|leave]]\n\n    [[Nor this]]')
+		).toEqual([
+			{ space: null, title: 'Travel policy' },
+			{ space: 'hr', title: 'Leave' }
+		]);
+	});
+
+	it('renders resolved and missing links with their labels escaped', () => {
+		const page = renderPageMarkdown('[[Travel Policy]] and [[hr:Leave|<b>rules</b>]]', resolved);
+		expect(page.html).toContain(
+			'<a href="/kb/finance/travel-policy" class="wiki-link">Travel Policy</a>'
+		);
+		expect(page.html).toContain(
+			'<a href="/kb/new?space=hr&amp;title=Leave" class="wiki-link missing">&lt;b&gt;rules&lt;/b&gt;</a>'
+		);
+	});
+
+	it('leaves wiki syntax as text in posts and messages', () => {
+		expect(html('[[Travel policy]]')).toBe('<p>[[Travel policy]]</p>\n');
+	});
+
+	it('gives page headings unique, prefixed anchors and a table of contents', () => {
+		const page = renderPageMarkdown(
+			'# Scope\n## Scope\n### <img src=x onerror=alert(1)>',
+			new Map()
+		);
+		expect(page.toc.map((t) => [t.level, t.id])).toEqual([
+			[2, 'h-scope'],
+			[3, 'h-scope-2'],
+			[4, 'h-img-src-x-onerror-alert-1']
+		]);
+		expect(page.html).not.toContain('<img');
+		// Posts keep their headings without ids.
+		expect(html('# Scope')).toBe('<h3>Scope</h3>\n');
 	});
 });

@@ -37,7 +37,61 @@ const md = new MarkdownIt('default', {
 // Called for links, images, autolinks and linkified text alike, with the decoded, normalised URL.
 md.validateLink = (url: string) => SAFE_LINK.test(url.trim());
 
-type Env = { mentions: number[] };
+/** A `[[Page title]]` link as written: an optional space (`[[finance:Travel policy]]`) and a label. */
+export type WikiLinkTarget = { space: string | null; title: string };
+/** Where a wiki link goes, decided by the caller before rendering; null: no such page (yet). */
+export type WikiLinkResolution = { href: string; exists: boolean };
+
+type PageEnv = {
+	/** Wiki links found while parsing, then resolved by the caller (keyed by `wikiLinkKey`). */
+	links: WikiLinkTarget[];
+	resolved: Map<string, WikiLinkResolution>;
+	toc: TocEntry[];
+	ids: Set<string>;
+};
+type Env = { mentions: number[]; page?: PageEnv };
+
+export type TocEntry = { level: number; id: string; text: string };
+
+export function wikiLinkKey(target: WikiLinkTarget): string {
+	return `${target.space ?? ''}:${target.title.toLowerCase()}`;
+}
+
+const WIKI_LINK = /^\[\[([^[\]\n|]{1,200})(?:\|([^[\]\n]{1,200}))?\]\]/;
+const WIKI_SPACE = /^([a-z0-9]+(?:-[a-z0-9]+)*):(.+)$/;
+
+// `[[Title]]`, `[[space:Title]]`, `[[Title|label]]`: pages only (posts and messages have no env.page,
+// so there the brackets stay text).
+md.inline.ruler.before('link', 'wiki_link', (state, silent) => {
+	const env = state.env as Env | undefined;
+	if (!env?.page || state.src.charCodeAt(state.pos) !== 0x5b) return false;
+	const match = WIKI_LINK.exec(state.src.slice(state.pos));
+	if (!match) return false;
+	const written = match[1]!.trim();
+	const spaced = WIKI_SPACE.exec(written);
+	const target: WikiLinkTarget = spaced
+		? { space: spaced[1]!, title: spaced[2]!.trim() }
+		: { space: null, title: written };
+	if (!target.title) return false;
+	if (!silent) {
+		const token = state.push('wiki_link', 'a', 0);
+		token.meta = { target, label: match[2]?.trim() || target.title };
+		if (!env.page.links.some((l) => wikiLinkKey(l) === wikiLinkKey(target)))
+			env.page.links.push(target);
+	}
+	state.pos += match[0].length;
+	return true;
+});
+
+md.renderer.rules.wiki_link = (tokens, idx, _options, rawEnv) => {
+	const env = rawEnv as Env;
+	const { target, label } = tokens[idx]!.meta as { target: WikiLinkTarget; label: string };
+	const resolution = env.page?.resolved.get(wikiLinkKey(target));
+	const text = md.utils.escapeHtml(label);
+	if (!resolution) return text;
+	const cls = resolution.exists ? 'wiki-link' : 'wiki-link missing';
+	return `<a href="${md.utils.escapeHtml(resolution.href)}" class="${cls}">${text}</a>`;
+};
 
 md.renderer.rules.link_open = (tokens, idx, options, rawEnv, self) => {
 	const env = rawEnv as Env | undefined;
@@ -76,12 +130,52 @@ const HEADING_SHIFT: Record<string, string> = {
 	h6: 'h6'
 };
 
+// On a page, whose title is the only h1, `#` becomes h2 and so on.
+const PAGE_HEADING_SHIFT: Record<string, string> = {
+	h1: 'h2',
+	h2: 'h3',
+	h3: 'h4',
+	h4: 'h5',
+	h5: 'h6',
+	h6: 'h6'
+};
+
+/** A heading's anchor: prefixed, so it can never clobber the page's own ids or globals. */
+function headingId(text: string, taken: Set<string>): string {
+	const base =
+		'h-' +
+		(text
+			.toLowerCase()
+			.normalize('NFKD')
+			.replace(/[\u0300-\u036f]/g, '')
+			.replace(/[^a-z0-9]+/g, '-')
+			.replace(/^-+|-+$/g, '')
+			.slice(0, 60) || 'section');
+	let id = base;
+	for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
+	taken.add(id);
+	return id;
+}
+
 md.core.ruler.push('shift_headings', (state) => {
-	for (const token of state.tokens) {
-		if (token.type === 'heading_open' || token.type === 'heading_close') {
-			token.tag = HEADING_SHIFT[token.tag] ?? token.tag;
+	const page = (state.env as Env | undefined)?.page;
+	const shift = page ? PAGE_HEADING_SHIFT : HEADING_SHIFT;
+	state.tokens.forEach((token, i) => {
+		if (token.type !== 'heading_open' && token.type !== 'heading_close') return;
+		token.tag = shift[token.tag] ?? token.tag;
+		if (page && token.type === 'heading_open') {
+			const inline = state.tokens[i + 1];
+			const text = (inline?.children ?? [])
+				.map((child) =>
+					child.type === 'wiki_link' ? (child.meta as { label: string }).label : child.content
+				)
+				.join('')
+				.trim();
+			const id = headingId(text, page.ids);
+			token.attrSet('id', id);
+			page.toc.push({ level: Number(token.tag.slice(1)), id, text });
 		}
-	}
+	});
 });
 
 const sanitizeOptions: sanitizeHtml.IOptions = {
@@ -118,13 +212,67 @@ const sanitizeOptions: sanitizeHtml.IOptions = {
 		img: ['src', 'alt', 'title', 'loading', 'width', 'height'],
 		ol: ['start']
 	},
-	allowedClasses: { a: ['mention'] },
+	allowedClasses: { a: ['mention', 'wiki-link', 'missing'] },
 	allowedSchemes: ['http', 'https', 'mailto'],
 	allowedSchemesAppliedToAttributes: ['href', 'src'],
 	allowProtocolRelative: false
 };
 
+// Pages also have h2 and heading anchors (ids always start with `h-`, see headingId).
+const pageSanitizeOptions: sanitizeHtml.IOptions = {
+	...sanitizeOptions,
+	allowedTags: [...(sanitizeOptions.allowedTags as string[]), 'h2'],
+	allowedAttributes: {
+		...sanitizeOptions.allowedAttributes,
+		h2: ['id'],
+		h3: ['id'],
+		h4: ['id'],
+		h5: ['id'],
+		h6: ['id']
+	},
+	exclusiveFilter: undefined,
+	transformTags: {
+		h2: keepHeadingId,
+		h3: keepHeadingId,
+		h4: keepHeadingId,
+		h5: keepHeadingId,
+		h6: keepHeadingId
+	}
+};
+
+function keepHeadingId(tagName: string, attribs: sanitizeHtml.Attributes): sanitizeHtml.Tag {
+	const id = attribs.id;
+	return { tagName, attribs: id && /^h-[a-z0-9-]{1,80}$/.test(id) ? { id } : {} };
+}
+
 export type RenderedMarkdown = { html: string; mentions: number[] };
+
+export type RenderedPage = RenderedMarkdown & { toc: TocEntry[]; links: WikiLinkTarget[] };
+
+/** The wiki links a page's source makes, in order (code spans and blocks excluded). */
+export function listWikiLinks(source: string): WikiLinkTarget[] {
+	const env: Env = {
+		mentions: [],
+		page: { links: [], resolved: new Map(), toc: [], ids: new Set() }
+	};
+	md.parse(source, env);
+	return env.page!.links;
+}
+
+/**
+ * Renders a knowledge page: the same rules as every other text, plus `[[Page title]]` links
+ * (resolved by the caller beforehand, keyed by `wikiLinkKey`) and heading anchors for the table of
+ * contents.
+ */
+export function renderPageMarkdown(
+	source: string,
+	resolved: Map<string, WikiLinkResolution>
+): RenderedPage {
+	const page: PageEnv = { links: [], resolved, toc: [], ids: new Set() };
+	const env: Env = { mentions: [], page };
+	const html = sanitizeHtml(md.render(source, env), pageSanitizeOptions);
+	return { html, mentions: env.mentions, toc: page.toc, links: page.links };
+}
 
 /** Renders untrusted markdown to safe HTML, and lists the people it mentions (first seen first). */
 export function renderMarkdown(source: string): RenderedMarkdown {

@@ -49,7 +49,11 @@ export const departmentInputSchema = z.object({
 		.trim()
 		.min(1, 'Enter the department’s name.')
 		.max(120, 'Names are at most 120 characters.'),
-	slug: slugSchema,
+	// A department's slug names its knowledge space in URLs (/kb/<slug>), beside these.
+	slug: slugSchema.refine(
+		(slug) => !['organisation', 'new', 'link'].includes(slug),
+		'That address is reserved. Choose another.'
+	),
 	description: z
 		.string()
 		.trim()

@@ -1,0 +1,309 @@
+/**
+ * Reading knowledge pages: a page with its breadcrumbs, sub-pages, backlinks and governance
+ * state; a space's tree; history and diffs; pages due for review; the editor's preview.
+ */
+import { diffLines } from 'diff';
+import type { RequestContext } from '../context.ts';
+import { db } from '../db/index.ts';
+import { NotFoundError, ValidationError } from '../errors.ts';
+import { requireActor } from '../feeds/post.service.ts';
+import { departmentTree, type DepartmentNode } from '../org/directory.service.ts';
+import type {
+	DiffPart,
+	PageDiffView,
+	PageRef,
+	PageTreeNode,
+	PageView,
+	RevisionView
+} from '../../shared/knowledge.ts';
+import { ORGANISATION_SPACE } from '../../shared/schemas/knowledge.ts';
+import { pageHref, renderPageInSpace } from './page-links.ts';
+import { canGovernPage, canWriteInSpace } from './page.policy.ts';
+import {
+	getPageByPath,
+	getRevision,
+	listAncestors,
+	listChildPages,
+	listPagesDueForReview,
+	listPagesLinkingTo,
+	listPeopleNames,
+	listRecentPages,
+	listRevisions,
+	listSpacePages,
+	type PageRow
+} from './page.repository.ts';
+import {
+	getVisiblePage,
+	mayEditPage,
+	resolveSpace,
+	spaceOfDepartment,
+	type Space
+} from './page.service.ts';
+
+function today(): string {
+	return new Date().toISOString().slice(0, 10);
+}
+
+async function toPageView(ctx: RequestContext, page: PageRow, space: Space): Promise<PageView> {
+	const actor = requireActor(ctx);
+	const [ancestors, children, linking, names, canEdit] = await Promise.all([
+		listAncestors(db(), page.id),
+		listChildPages(db(), page.id),
+		listPagesLinkingTo(db(), [page.id]),
+		listPeopleNames(db(), [
+			page.ownerId,
+			page.updatedBy,
+			...(page.verifiedBy ? [page.verifiedBy] : [])
+		]),
+		mayEditPage(db(), actor, page)
+	]);
+	const ref = (p: { id: number; title: string; path: string }): PageRef => ({
+		id: p.id,
+		title: p.title,
+		href: pageHref(space.slug, p.path)
+	});
+	const spaceSlugs = new Map<number | null, string>([[page.departmentId, space.slug]]);
+	const backlinks: PageRef[] = [];
+	for (const from of linking) {
+		// Backlinks from spaces the reader may not see are left out, never named.
+		if (from.departmentId !== null && actor.hiddenDepartmentIds.includes(from.departmentId))
+			continue;
+		if (!spaceSlugs.has(from.departmentId))
+			spaceSlugs.set(from.departmentId, (await spaceOfDepartment(from.departmentId)).slug);
+		backlinks.push({
+			id: from.id,
+			title: from.title,
+			href: pageHref(spaceSlugs.get(from.departmentId)!, from.path)
+		});
+	}
+	const now = today();
+	const govern = canGovernPage(actor, page);
+	return {
+		id: page.id,
+		space: { slug: space.slug, name: space.name, departmentId: space.departmentId },
+		title: page.title,
+		slug: page.slug,
+		path: page.path,
+		href: pageHref(space.slug, page.path),
+		parentId: page.parentId,
+		bodySource: page.bodySource,
+		bodyHtml: page.bodyHtml,
+		toc: page.toc,
+		revision: page.revision,
+		owner: { id: page.ownerId, name: names.get(page.ownerId) ?? 'Unknown' },
+		updatedBy: { id: page.updatedBy, name: names.get(page.updatedBy) ?? 'Unknown' },
+		updatedAt: page.updatedAt.toISOString(),
+		createdAt: page.createdAt.toISOString(),
+		reviewBy: page.reviewBy,
+		verifiedUntil: page.verifiedUntil,
+		verifiedBy: page.verifiedBy
+			? { id: page.verifiedBy, name: names.get(page.verifiedBy) ?? 'Unknown' }
+			: null,
+		overdue: page.reviewBy !== null && page.reviewBy < now,
+		verified: page.verifiedUntil !== null && page.verifiedUntil >= now,
+		editRestricted: page.editRestricted,
+		breadcrumbs: ancestors.map(ref),
+		children: children.map(ref),
+		backlinks,
+		can: { edit: canEdit, govern, move: govern, delete: govern }
+	};
+}
+
+/** A page by its space and path, as its page shows it. NotFoundError when hidden or missing. */
+export async function getPageView(
+	ctx: RequestContext,
+	spaceSlug: string,
+	path: string
+): Promise<PageView> {
+	const actor = requireActor(ctx);
+	const space = await resolveSpace(actor, spaceSlug);
+	const page = await getPageByPath(db(), space.departmentId, path);
+	if (!page) throw new NotFoundError('There is no page at this address. It may have moved.');
+	return toPageView(ctx, page, space);
+}
+
+/** A page by id, as its page shows it. NotFoundError when hidden or missing. */
+export async function getPageViewById(ctx: RequestContext, pageId: number): Promise<PageView> {
+	const page = await getVisiblePage(ctx, pageId);
+	return toPageView(ctx, page, await spaceOfDepartment(page.departmentId));
+}
+
+function buildTree(
+	pages: { id: number; parentId: number | null; title: string; path: string }[],
+	spaceSlug: string
+): PageTreeNode[] {
+	const nodes = new Map<number, PageTreeNode>();
+	for (const p of pages)
+		nodes.set(p.id, { id: p.id, title: p.title, href: pageHref(spaceSlug, p.path), children: [] });
+	const roots: PageTreeNode[] = [];
+	for (const p of pages) {
+		const parent = p.parentId === null ? undefined : nodes.get(p.parentId);
+		(parent ? parent.children : roots).push(nodes.get(p.id)!);
+	}
+	return roots;
+}
+
+/** A space: its name, its page tree, and whether the actor may add pages. */
+export async function getSpaceView(ctx: RequestContext, spaceSlug: string) {
+	const actor = requireActor(ctx);
+	const space = await resolveSpace(actor, spaceSlug);
+	const pages = await listSpacePages(db(), space.departmentId);
+	return {
+		space,
+		tree: buildTree(pages, space.slug),
+		pageCount: pages.length,
+		canWrite: canWriteInSpace(actor, space.departmentId)
+	};
+}
+
+/** Every space the actor may see, with the ones they may write in marked. */
+export async function listSpaces(ctx: RequestContext) {
+	const actor = requireActor(ctx);
+	const tree = await departmentTree();
+	const mark = (nodes: DepartmentNode[]): (DepartmentNode & { canWrite: boolean })[] =>
+		nodes
+			.filter((n) => !actor.hiddenDepartmentIds.includes(n.id))
+			.map((n) => ({ ...n, canWrite: canWriteInSpace(actor, n.id), children: mark(n.children) }));
+	return {
+		organisation: {
+			slug: ORGANISATION_SPACE,
+			name: 'Organisation',
+			canWrite: canWriteInSpace(actor, null)
+		},
+		departments: mark(tree)
+	};
+}
+
+/** Recently updated pages the actor may see (all spaces, or one), newest first. */
+export async function listRecentlyUpdated(ctx: RequestContext, limit = 10) {
+	const actor = requireActor(ctx);
+	const rows = await listRecentPages(db(), {
+		hiddenDepartmentIds: actor.hiddenDepartmentIds,
+		limit
+	});
+	const spaces = new Map<number | null, Space>();
+	const result = [];
+	for (const row of rows) {
+		if (!spaces.has(row.departmentId))
+			spaces.set(row.departmentId, await spaceOfDepartment(row.departmentId));
+		const space = spaces.get(row.departmentId)!;
+		result.push({
+			id: row.id,
+			title: row.title,
+			href: pageHref(space.slug, row.path),
+			spaceName: space.name,
+			updatedAt: row.updatedAt.toISOString()
+		});
+	}
+	return result;
+}
+
+/** Pages the actor owns whose review date is within `days` (or past), soonest first. */
+export async function listMyPagesDueForReview(ctx: RequestContext, days = 14) {
+	const actor = requireActor(ctx);
+	const until = new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+	const rows = await listPagesDueForReview(db(), actor.id, until);
+	const now = today();
+	const result = [];
+	for (const row of rows) {
+		const space = await spaceOfDepartment(row.departmentId);
+		result.push({
+			id: row.id,
+			title: row.title,
+			href: pageHref(space.slug, row.path),
+			spaceName: space.name,
+			reviewBy: row.reviewBy,
+			overdue: row.reviewBy < now
+		});
+	}
+	return result;
+}
+
+function toRevisionView(row: {
+	number: number;
+	title: string;
+	summary: string;
+	authorId: number;
+	authorName: string;
+	createdAt: Date;
+	restoredFrom: number | null;
+}): RevisionView {
+	return {
+		number: row.number,
+		title: row.title,
+		summary: row.summary,
+		author: { id: row.authorId, name: row.authorName },
+		createdAt: row.createdAt.toISOString(),
+		restoredFrom: row.restoredFrom
+	};
+}
+
+const HISTORY_PAGE = 50;
+
+/** A page's revisions, newest first, 50 at a time (`before`: a revision number). */
+export async function listPageHistory(ctx: RequestContext, pageId: number, before?: number) {
+	const page = await getVisiblePage(ctx, pageId);
+	const rows = await listRevisions(db(), pageId, { before, limit: HISTORY_PAGE + 1 });
+	const revisions = rows.slice(0, HISTORY_PAGE).map(toRevisionView);
+	return {
+		revisions,
+		currentRevision: page.revision,
+		nextBefore: rows.length > HISTORY_PAGE ? revisions.at(-1)!.number : null
+	};
+}
+
+/** One revision's full text. */
+export async function getPageRevision(ctx: RequestContext, pageId: number, number: number) {
+	await getVisiblePage(ctx, pageId);
+	const row = await getRevision(db(), pageId, number);
+	if (!row) throw new NotFoundError('This page has no such revision.');
+	return { ...toRevisionView(row), bodySource: row.bodySource, bodyHtml: row.bodyHtml };
+}
+
+/** A line diff between two texts, as parts to show inline. */
+export function diffTexts(
+	before: string,
+	after: string
+): Omit<PageDiffView, 'from' | 'to' | 'titleChanged'> {
+	const parts: DiffPart[] = diffLines(before, after).map((change) => ({
+		kind: change.added ? 'added' : change.removed ? 'removed' : 'same',
+		text: change.value
+	}));
+	const count = (kind: DiffPart['kind']) =>
+		parts
+			.filter((p) => p.kind === kind)
+			.reduce((n, p) => n + p.text.split('\n').filter(Boolean).length, 0);
+	return { parts, added: count('added'), removed: count('removed') };
+}
+
+/** The difference between two revisions of a page (either order). */
+export async function diffPageRevisions(
+	ctx: RequestContext,
+	pageId: number,
+	from: number,
+	to: number
+): Promise<PageDiffView> {
+	await getVisiblePage(ctx, pageId);
+	if (from === to) throw new ValidationError('Choose two different revisions to compare.');
+	const [a, b] = await Promise.all([
+		getRevision(db(), pageId, from),
+		getRevision(db(), pageId, to)
+	]);
+	if (!a || !b) throw new NotFoundError('This page has no such revision.');
+	return {
+		from: toRevisionView(a),
+		to: toRevisionView(b),
+		titleChanged: a.title !== b.title,
+		...diffTexts(a.bodySource, b.bodySource)
+	};
+}
+
+/**
+ * What the editor's preview shows: the server's own rendering, exactly what saving would store.
+ */
+export async function previewPage(ctx: RequestContext, spaceSlug: string, body: string) {
+	const actor = requireActor(ctx);
+	const space = await resolveSpace(actor, spaceSlug);
+	const rendered = await renderPageInSpace(db(), space.departmentId, body);
+	return { html: rendered.html, toc: rendered.toc };
+}

@@ -1,0 +1,516 @@
+/**
+ * Writing knowledge pages: create, revise (never over someone else's newer save), restore, move,
+ * govern (owner, review date, verification, named editors) and delete. Policies in page.policy.ts
+ * decide; refusals are audited; every change is audited in its own transaction.
+ */
+import type { Transaction } from 'kysely';
+import { recordAudit, recordDenied } from '../audit/audit.service.ts';
+import type { RequestContext } from '../context.ts';
+import { db, type Database } from '../db/index.ts';
+import type { DB } from '../db/schema.ts';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
+import { requireActor } from '../feeds/post.service.ts';
+import type { Actor } from '../org/actor.ts';
+import { getDepartment, getDepartmentBySlug } from '../org/department.repository.ts';
+import { getActorRow } from '../org/actor.repository.ts';
+import {
+	ORGANISATION_SPACE,
+	type PageCreateInput,
+	type PageGovernanceInput,
+	type PageMoveInput,
+	type PageUpdateInput
+} from '../../shared/schemas/knowledge.ts';
+import { refreshPagesAwaiting, refreshPagesLinkingTo, renderPageInSpace } from './page-links.ts';
+import {
+	canDeletePage,
+	canEditPage,
+	canGovernPage,
+	canMovePage,
+	canSeeSpace,
+	canWriteInSpace
+} from './page.policy.ts';
+import {
+	getPageRow,
+	getPageRowForUpdate,
+	getRevision,
+	insertPage,
+	insertRevision,
+	isNamedEditor,
+	listChildPages,
+	listSubtreePageIds,
+	movePageRows,
+	pathExists,
+	replaceEditors,
+	replacePageLinks,
+	softDeletePages,
+	updatePageContent,
+	updatePageGovernance,
+	type PageRow
+} from './page.repository.ts';
+
+export type Space = { slug: string; name: string; departmentId: number | null };
+
+/** A space by its URL name, if the actor may see it; NotFoundError otherwise. */
+export async function resolveSpace(actor: Actor, slug: string): Promise<Space> {
+	if (slug === ORGANISATION_SPACE)
+		return { slug: ORGANISATION_SPACE, name: 'Organisation', departmentId: null };
+	const department = await getDepartmentBySlug(db(), slug);
+	if (!department || !canSeeSpace(actor, department.id))
+		throw new NotFoundError('That knowledge space does not exist.');
+	return { slug: department.slug, name: department.name, departmentId: department.id };
+}
+
+export async function spaceOfDepartment(departmentId: number | null): Promise<Space> {
+	if (departmentId === null)
+		return { slug: ORGANISATION_SPACE, name: 'Organisation', departmentId: null };
+	const department = await getDepartment(db(), departmentId);
+	if (!department) throw new NotFoundError('That knowledge space does not exist.');
+	return { slug: department.slug, name: department.name, departmentId: department.id };
+}
+
+/** A slug from a title: "Travel & expenses (2027)" becomes "travel-expenses-2027". */
+export function slugify(title: string): string {
+	return (
+		title
+			.toLowerCase()
+			.normalize('NFKD')
+			.replace(/[\u0300-\u036f]/g, '')
+			.replace(/[^a-z0-9]+/g, '-')
+			.replace(/^-+|-+$/g, '')
+			.slice(0, 80)
+			.replace(/-+$/, '') || 'page'
+	);
+}
+
+/** The page if the actor may see it (live pages only); NotFoundError otherwise. */
+export async function getVisiblePage(ctx: RequestContext, pageId: number): Promise<PageRow> {
+	const actor = requireActor(ctx);
+	const page = await getPageRow(db(), pageId);
+	if (!page || page.deletedAt || !canSeeSpace(actor, page.departmentId))
+		throw new NotFoundError('That page does not exist or has been removed.');
+	return page;
+}
+
+export async function mayEditPage(database: Database, actor: Actor, page: PageRow) {
+	const named = page.editRestricted ? await isNamedEditor(database, page.id, actor.id) : false;
+	return canEditPage(actor, page, named);
+}
+
+/** The same text as now: saving it adds no revision. */
+function unchanged(page: PageRow, title: string, body: string): boolean {
+	return page.title === title && page.bodySource === body;
+}
+
+/**
+ * Someone saved the page after the version this edit started from. Carries their version so the
+ * editor can show both, with a diff, and keep the person's own text.
+ */
+export class PageConflictError extends ConflictError {
+	readonly current: {
+		revision: number;
+		title: string;
+		bodySource: string;
+		updatedBy: string;
+		updatedAt: Date;
+	};
+	constructor(current: PageConflictError['current']) {
+		super(
+			`${current.updatedBy} saved this page while you were editing it. Your text is kept below: compare it with theirs, merge what you need, and save again.`
+		);
+		this.current = current;
+	}
+}
+
+/**
+ * Creates a page in a space (at the top, or under `parentId`), as its first revision. Members of
+ * the space's department (communications for the organisation's) and administrators may.
+ * Throws ValidationError (bad parent, address taken), ForbiddenError (audited), NotFoundError.
+ */
+export async function createPage(
+	ctx: RequestContext,
+	input: PageCreateInput,
+	now: Date = new Date()
+): Promise<PageRow> {
+	const actor = requireActor(ctx);
+	const space = await resolveSpace(actor, input.space);
+	if (!canWriteInSpace(actor, space.departmentId)) {
+		await recordDenied(ctx, 'page.create', 'space', space.slug);
+		throw new ForbiddenError(
+			space.departmentId === null
+				? 'Only communications staff and administrators write in the organisation-wide space.'
+				: `Only members of ${space.name} write in its space.`
+		);
+	}
+	const slug = input.slug ?? slugify(input.title);
+	return db()
+		.transaction()
+		.execute(async (trx) => {
+			let parentPath = '';
+			if (input.parentId !== null) {
+				const parent = await getPageRow(trx, input.parentId);
+				if (!parent || parent.deletedAt || parent.departmentId !== space.departmentId)
+					throw new ValidationError('Choose a parent page in the same space.', {
+						parentId: 'Choose a parent page in the same space.'
+					});
+				parentPath = `${parent.path}/`;
+			}
+			const path = parentPath + slug;
+			if (await pathExists(trx, space.departmentId, path))
+				throw new ValidationError('A page already has that address here.', {
+					slug: `“${slug}” is taken at this level. Choose another address (slug) or title.`
+				});
+			const rendered = await renderPageInSpace(trx, space.departmentId, input.body);
+			const page = await insertPage(trx, {
+				departmentId: space.departmentId,
+				parentId: input.parentId,
+				slug,
+				path,
+				title: input.title,
+				bodySource: input.body,
+				bodyHtml: rendered.html,
+				toc: rendered.toc,
+				ownerId: actor.id,
+				createdBy: actor.id,
+				updatedBy: actor.id
+			});
+			await insertRevision(trx, {
+				pageId: page.id,
+				number: 1,
+				title: page.title,
+				bodySource: page.bodySource,
+				bodyHtml: page.bodyHtml,
+				summary: input.summary || 'Created the page.',
+				authorId: actor.id,
+				createdAt: now
+			});
+			await replacePageLinks(trx, page.id, rendered.linkRows);
+			await refreshPagesAwaiting(trx, page.title);
+			await recordAudit(trx, ctx, {
+				action: 'page.create',
+				objectType: 'page',
+				objectId: page.id,
+				details: { space: space.slug, path, title: page.title }
+			});
+			return page;
+		});
+}
+
+async function lockEditable(
+	trx: Transaction<DB>,
+	ctx: RequestContext,
+	actor: Actor,
+	pageId: number
+): Promise<PageRow> {
+	const page = await getPageRowForUpdate(trx, pageId);
+	if (!page || page.deletedAt || !canSeeSpace(actor, page.departmentId))
+		throw new NotFoundError('That page does not exist or has been removed.');
+	if (!(await mayEditPage(trx, actor, page))) {
+		await recordDenied(ctx, 'page.edit', 'page', pageId);
+		throw new ForbiddenError(
+			page.editRestricted
+				? 'Only the people this page names as its editors may change it. Ask its owner.'
+				: 'You may read this page but not edit it: only members of its department can.'
+		);
+	}
+	return page;
+}
+
+async function writeRevision(
+	trx: Transaction<DB>,
+	ctx: RequestContext,
+	actor: Actor,
+	page: PageRow,
+	next: { title: string; body: string; summary: string; restoredFrom?: number },
+	now: Date
+): Promise<PageRow> {
+	const rendered = await renderPageInSpace(trx, page.departmentId, next.body);
+	const revision = page.revision + 1;
+	const updated = await updatePageContent(trx, page.id, {
+		title: next.title,
+		bodySource: next.body,
+		bodyHtml: rendered.html,
+		toc: rendered.toc,
+		revision,
+		updatedBy: actor.id,
+		updatedAt: now
+	});
+	await insertRevision(trx, {
+		pageId: page.id,
+		number: revision,
+		title: next.title,
+		bodySource: next.body,
+		bodyHtml: rendered.html,
+		summary: next.summary,
+		authorId: actor.id,
+		createdAt: now,
+		restoredFrom: next.restoredFrom ?? null
+	});
+	await replacePageLinks(trx, page.id, rendered.linkRows);
+	if (next.title.toLowerCase() !== page.title.toLowerCase())
+		await refreshPagesAwaiting(trx, next.title);
+	await recordAudit(trx, ctx, {
+		action: next.restoredFrom ? 'page.restore' : 'page.revise',
+		objectType: 'page',
+		objectId: page.id,
+		details: { revision, ...(next.restoredFrom ? { restoredFrom: next.restoredFrom } : {}) }
+	});
+	return updated;
+}
+
+/**
+ * Saves a new revision of a page. The input names the revision the edit started from; if someone
+ * saved since, throws PageConflictError (409) carrying their version, and nothing is written.
+ * Saving the same text again changes nothing. Throws ForbiddenError (audited), NotFoundError.
+ */
+export async function revisePage(
+	ctx: RequestContext,
+	pageId: number,
+	input: PageUpdateInput,
+	now: Date = new Date()
+): Promise<PageRow> {
+	const actor = requireActor(ctx);
+	return db()
+		.transaction()
+		.execute(async (trx) => {
+			const page = await lockEditable(trx, ctx, actor, pageId);
+			if (page.revision !== input.baseRevision) {
+				if (unchanged(page, input.title, input.body)) return page;
+				const author = await getActorRow(trx, page.updatedBy);
+				throw new PageConflictError({
+					revision: page.revision,
+					title: page.title,
+					bodySource: page.bodySource,
+					updatedBy: author?.name ?? 'Someone',
+					updatedAt: page.updatedAt
+				});
+			}
+			if (unchanged(page, input.title, input.body)) return page;
+			return writeRevision(
+				trx,
+				ctx,
+				actor,
+				page,
+				{ title: input.title, body: input.body, summary: input.summary },
+				now
+			);
+		});
+}
+
+/**
+ * Makes an earlier revision the current text again, as a new revision (history is never
+ * rewritten). Conflicts like an edit when the page changed since `baseRevision`.
+ */
+export async function restoreRevision(
+	ctx: RequestContext,
+	pageId: number,
+	input: { revision: number; baseRevision: number },
+	now: Date = new Date()
+): Promise<PageRow> {
+	const actor = requireActor(ctx);
+	return db()
+		.transaction()
+		.execute(async (trx) => {
+			const page = await lockEditable(trx, ctx, actor, pageId);
+			const old = await getRevision(trx, pageId, input.revision);
+			if (!old) throw new NotFoundError('This page has no such revision.');
+			if (page.revision !== input.baseRevision)
+				throw new ConflictError(
+					'The page changed since you opened its history. Look at the newest revision first.'
+				);
+			if (old.number === page.revision)
+				throw new ValidationError('That revision is already the current text.');
+			return writeRevision(
+				trx,
+				ctx,
+				actor,
+				page,
+				{
+					title: old.title,
+					body: old.bodySource,
+					summary: `Restored revision ${old.number}.`,
+					restoredFrom: old.number
+				},
+				now
+			);
+		});
+}
+
+/**
+ * Moves a page (with everything below it) under another page of the same space, or to its top,
+ * optionally with a new slug. A page cannot move under itself or its own sub-pages.
+ */
+export async function movePage(
+	ctx: RequestContext,
+	pageId: number,
+	input: PageMoveInput
+): Promise<PageRow> {
+	const actor = requireActor(ctx);
+	return db()
+		.transaction()
+		.execute(async (trx) => {
+			const page = await getPageRowForUpdate(trx, pageId);
+			if (!page || page.deletedAt || !canSeeSpace(actor, page.departmentId))
+				throw new NotFoundError('That page does not exist or has been removed.');
+			if (!canMovePage(actor, page)) {
+				await recordDenied(ctx, 'page.move', 'page', pageId);
+				throw new ForbiddenError(
+					'Only the page’s owner, its department’s managers and administrators move it.'
+				);
+			}
+			const subtree = await listSubtreePageIds(trx, pageId);
+			let parentPath = '';
+			if (input.parentId !== null) {
+				if (subtree.includes(input.parentId))
+					throw new ValidationError(
+						'A page cannot move under itself or one of its own sub-pages.',
+						{
+							parentId: 'Choose a page outside this one’s own branch.'
+						}
+					);
+				const parent = await getPageRow(trx, input.parentId);
+				if (!parent || parent.deletedAt || parent.departmentId !== page.departmentId)
+					throw new ValidationError('Choose a parent page in the same space.', {
+						parentId: 'Choose a parent page in the same space.'
+					});
+				parentPath = `${parent.path}/`;
+			}
+			const slug = input.slug ?? page.slug;
+			const path = parentPath + slug;
+			if (path === page.path) return page;
+			if (await pathExists(trx, page.departmentId, path, page.id))
+				throw new ValidationError('A page already has that address there.', {
+					slug: `“${slug}” is taken at that level. Choose another slug.`
+				});
+			await movePageRows(trx, page, { parentId: input.parentId, slug, path });
+			await refreshPagesLinkingTo(trx, subtree);
+			await recordAudit(trx, ctx, {
+				action: 'page.move',
+				objectType: 'page',
+				objectId: page.id,
+				details: { from: page.path, to: path, pages: subtree.length }
+			});
+			return (await getPageRow(trx, page.id))!;
+		});
+}
+
+/**
+ * Sets a page's owner, review date and (optionally) the only people who may edit it. The owner
+ * must be able to see the page. Owners, managers of the space and administrators may.
+ */
+export async function setPageGovernance(
+	ctx: RequestContext,
+	pageId: number,
+	input: PageGovernanceInput
+): Promise<void> {
+	const actor = requireActor(ctx);
+	await db()
+		.transaction()
+		.execute(async (trx) => {
+			const page = await getPageRowForUpdate(trx, pageId);
+			if (!page || page.deletedAt || !canSeeSpace(actor, page.departmentId))
+				throw new NotFoundError('That page does not exist or has been removed.');
+			if (!canGovernPage(actor, page)) {
+				await recordDenied(ctx, 'page.govern', 'page', pageId);
+				throw new ForbiddenError(
+					'Only the page’s owner, its department’s managers and administrators change this.'
+				);
+			}
+			const owner = await getActorRow(trx, input.ownerId);
+			const ownerHidden = owner?.hiddenDepartmentIds.map(Number).includes(page.departmentId ?? -1);
+			if (!owner || ownerHidden)
+				throw new ValidationError('Choose an owner who can see this page.', {
+					ownerId: 'Choose an owner who can see this page.'
+				});
+			const editorIds = input.editRestricted ? input.editorIds : [];
+			await updatePageGovernance(trx, pageId, {
+				ownerId: input.ownerId,
+				reviewBy: input.reviewBy,
+				editRestricted: input.editRestricted
+			});
+			await replaceEditors(trx, pageId, editorIds);
+			await recordAudit(trx, ctx, {
+				action: 'page.govern',
+				objectType: 'page',
+				objectId: pageId,
+				details: {
+					ownerId: input.ownerId,
+					reviewBy: input.reviewBy,
+					editRestricted: input.editRestricted,
+					editorIds
+				}
+			});
+		});
+}
+
+/** Marks a page verified until a date (null clears it). Same people as governance. */
+export async function verifyPage(
+	ctx: RequestContext,
+	pageId: number,
+	verifiedUntil: string | null,
+	today: string = new Date().toISOString().slice(0, 10)
+): Promise<void> {
+	const actor = requireActor(ctx);
+	if (verifiedUntil !== null && verifiedUntil < today)
+		throw new ValidationError('Choose a date from today on.', {
+			verifiedUntil: 'Choose a date from today on.'
+		});
+	await db()
+		.transaction()
+		.execute(async (trx) => {
+			const page = await getPageRowForUpdate(trx, pageId);
+			if (!page || page.deletedAt || !canSeeSpace(actor, page.departmentId))
+				throw new NotFoundError('That page does not exist or has been removed.');
+			if (!canGovernPage(actor, page)) {
+				await recordDenied(ctx, 'page.verify', 'page', pageId);
+				throw new ForbiddenError(
+					'Only the page’s owner, its department’s managers and administrators verify it.'
+				);
+			}
+			await updatePageGovernance(trx, pageId, {
+				verifiedUntil,
+				verifiedBy: verifiedUntil ? actor.id : null
+			});
+			await recordAudit(trx, ctx, {
+				action: verifiedUntil ? 'page.verify' : 'page.unverify',
+				objectType: 'page',
+				objectId: pageId,
+				details: { verifiedUntil, revision: page.revision }
+			});
+		});
+}
+
+/**
+ * Deletes a page (soft: its revisions stay for the record). A page with sub-pages cannot be
+ * deleted until they are moved or deleted. Owners, managers of the space and administrators.
+ */
+export async function deletePage(
+	ctx: RequestContext,
+	pageId: number,
+	now = new Date()
+): Promise<PageRow> {
+	const actor = requireActor(ctx);
+	return db()
+		.transaction()
+		.execute(async (trx) => {
+			const page = await getPageRowForUpdate(trx, pageId);
+			if (!page || page.deletedAt || !canSeeSpace(actor, page.departmentId))
+				throw new NotFoundError('That page does not exist or has been removed.');
+			if (!canDeletePage(actor, page)) {
+				await recordDenied(ctx, 'page.delete', 'page', pageId);
+				throw new ForbiddenError(
+					'Only the page’s owner, its department’s managers and administrators delete it.'
+				);
+			}
+			if ((await listChildPages(trx, pageId)).length)
+				throw new ConflictError('This page has sub-pages. Move or delete them first.');
+			await softDeletePages(trx, [pageId], actor.id, now);
+			await refreshPagesLinkingTo(trx, [pageId]);
+			await recordAudit(trx, ctx, {
+				action: 'page.delete',
+				objectType: 'page',
+				objectId: pageId,
+				details: { path: page.path, title: page.title, revision: page.revision }
+			});
+			return page;
+		});
+}
