@@ -1,47 +1,20 @@
 import { REACTION_KINDS } from '../../shared/schemas/feeds.ts';
+import {
+	cursorParam,
+	errorResponse,
+	idParam,
+	jsonOf,
+	noContent,
+	objectErrors,
+	ref,
+	withParameters
+} from './openapi-common.ts';
+import { knowledgePaths, knowledgeSchemas } from './openapi-knowledge.ts';
 
 /**
  * The OpenAPI 3.1 description of /api/v1. A test checks that every path here has a route and
  * every /api/v1 route is here, so this document stays true as endpoints are added.
  */
-const errorResponse = {
-	description: 'Error',
-	content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } }
-};
-
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const jsonOf = (description: string, schema: object) => ({
-	description,
-	content: { 'application/json': { schema } }
-});
-const idParam = (description: string) => ({
-	name: 'id',
-	in: 'path',
-	required: true,
-	description,
-	schema: { type: 'integer', minimum: 1 }
-});
-const noContent = { description: 'Done' };
-/** The errors every operation on an object can answer with. */
-const objectErrors = { '400': errorResponse, '401': errorResponse, '404': errorResponse };
-const cursorParam = {
-	name: 'cursor',
-	in: 'query',
-	required: false,
-	description: 'The nextCursor of the previous page.',
-	schema: { type: 'string' }
-};
-
-/** Path parameters repeated on each operation (simpler for clients and for our route tests). */
-function withParameters(parameters: object[], operations: Record<string, Record<string, unknown>>) {
-	return Object.fromEntries(
-		Object.entries(operations).map(([method, operation]) => [
-			method,
-			{ ...operation, parameters: [...parameters, ...((operation.parameters as object[]) ?? [])] }
-		])
-	);
-}
-
 const feedPaths = {
 	'/feed': {
 		get: {
@@ -605,7 +578,8 @@ export const openApiDocument = {
 			}
 		},
 		...feedPaths,
-		...threadPaths
+		...threadPaths,
+		...knowledgePaths
 	} as Record<string, Record<string, unknown>>,
 	security: [{ bearerAuth: [] }, { sessionCookie: [] }],
 	components: {
@@ -620,6 +594,7 @@ export const openApiDocument = {
 		schemas: {
 			...feedSchemas,
 			...threadSchemas,
+			...knowledgeSchemas,
 			Me: {
 				type: 'object',
 				required: ['id', 'email', 'name', 'title', 'department', 'roles'],

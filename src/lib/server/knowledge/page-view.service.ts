@@ -3,9 +3,11 @@
  * state; a space's tree; history and diffs; pages due for review; the editor's preview.
  */
 import { diffLines } from 'diff';
+import { z } from 'zod';
 import type { RequestContext } from '../context.ts';
 import { db } from '../db/index.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
+import { decodeCursor, encodeCursor } from '../pagination.ts';
 import { requireActor } from '../feeds/post.service.ts';
 import { departmentTree, type DepartmentNode } from '../org/directory.service.ts';
 import type {
@@ -174,13 +176,37 @@ export async function listSpaces(ctx: RequestContext) {
 	};
 }
 
-/** Recently updated pages the actor may see (all spaces, or one), newest first. */
-export async function listRecentlyUpdated(ctx: RequestContext, limit = 10) {
+const pageCursor = z.tuple([z.iso.datetime(), z.number().int().positive()]);
+
+/**
+ * Pages the actor may see, most recently updated first, in one space or all of them; keyset
+ * pages of `limit` with an opaque cursor.
+ */
+export async function listPages(
+	ctx: RequestContext,
+	input: { space?: string; cursor?: string | null; limit?: number }
+) {
 	const actor = requireActor(ctx);
+	const limit = Math.min(Math.max(input.limit ?? 50, 1), 100);
+	const space = input.space ? await resolveSpace(actor, input.space) : undefined;
+	const after = decodeCursor(input.cursor, pageCursor);
 	const rows = await listRecentPages(db(), {
 		hiddenDepartmentIds: actor.hiddenDepartmentIds,
-		limit
+		departmentId: space ? space.departmentId : undefined,
+		before: after ? { updatedAt: new Date(after[0]), id: after[1] } : undefined,
+		limit: limit + 1
 	});
+	const pages = await describeListed(rows.slice(0, limit));
+	const last = rows.length > limit ? rows[limit - 1]! : null;
+	return {
+		pages,
+		nextCursor: last ? encodeCursor([last.updatedAt.toISOString(), last.id]) : null
+	};
+}
+
+async function describeListed(
+	rows: { id: number; title: string; path: string; departmentId: number | null; updatedAt: Date }[]
+) {
 	const spaces = new Map<number | null, Space>();
 	const result = [];
 	for (const row of rows) {
@@ -192,10 +218,19 @@ export async function listRecentlyUpdated(ctx: RequestContext, limit = 10) {
 			title: row.title,
 			href: pageHref(space.slug, row.path),
 			spaceName: space.name,
+			spaceSlug: space.slug,
 			updatedAt: row.updatedAt.toISOString()
 		});
 	}
 	return result;
+}
+
+/** Recently updated pages the actor may see, in every space, newest first. */
+export async function listRecentlyUpdated(ctx: RequestContext, limit = 10) {
+	const actor = requireActor(ctx);
+	return describeListed(
+		await listRecentPages(db(), { hiddenDepartmentIds: actor.hiddenDepartmentIds, limit })
+	);
 }
 
 /** Pages the actor owns whose review date is within `days` (or past), soonest first. */
