@@ -18,6 +18,7 @@ import { useClusterAdapter } from '../../src/lib/server/realtime/cluster.ts';
 import { resetMessageRateForTests } from '../../src/lib/server/threads/message-rate.ts';
 import { postMessage } from '../../src/lib/server/threads/message.service.ts';
 import { startThread } from '../../src/lib/server/threads/thread.service.ts';
+import { syncedSeq } from '../../src/lib/shared/thread-sequence.ts';
 import type { MessageView } from '../../src/lib/shared/threads.ts';
 import { contextFor, newDepartment, newUser } from '../factories.ts';
 import { createTestDatabase } from './database.ts';
@@ -75,7 +76,10 @@ describe('chaos', () => {
 		// The client: reconnects by itself; on every connect asks for what it has not got.
 		const held = new Map<number, MessageView>();
 		let deliveries = 0;
-		const lastSeq = () => (held.size ? Math.max(...held.keys()) : 0);
+		// As the browser does: ask after the last message held without a gap before it, never
+		// after the newest held (a live message can arrive while a catch-up is cut short).
+		const synced = () => syncedSeq([...held.keys()].sort((a, b) => a - b));
+		const newest = () => (held.size ? Math.max(...held.keys()) : 0);
 		const token = await sessionTokenFor(db, reader.id);
 		const socket: Socket = connect(`http://127.0.0.1:${port}`, {
 			path: '/realtime',
@@ -91,17 +95,19 @@ describe('chaos', () => {
 				held.set(m.seq, m);
 			}
 		};
-		socket.on('thread:message', (m: MessageView) => merge([m]));
-		const catchUp = async () => {
+		let catchingUp = false;
+		const catchUp = async (join: boolean) => {
+			if (catchingUp && !join) return;
+			catchingUp = true;
 			try {
 				let more = true;
-				let first = true;
-				while (more && socket.connected) {
+				let first = join;
+				while ((more || synced() < newest()) && socket.connected) {
 					const result = await socket
 						.timeout(5000)
 						.emitWithAck(first ? 'thread:join' : 'thread:sync', {
 							threadId: thread.id,
-							afterSeq: lastSeq()
+							afterSeq: synced()
 						});
 					first = false;
 					if (!result.ok) return;
@@ -109,10 +115,16 @@ describe('chaos', () => {
 					more = result.data.hasMore;
 				}
 			} catch {
-				// Cut mid-request: the next connect catches up again.
+				// Cut mid-request: the next connect or live message catches up again.
+			} finally {
+				catchingUp = false;
 			}
 		};
-		socket.on('connect', () => void catchUp());
+		socket.on('thread:message', (m: MessageView) => {
+			merge([m]);
+			if (synced() < newest()) void catchUp(false);
+		});
+		socket.on('connect', () => void catchUp(true));
 		await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
 
 		// The sender posts steadily; meanwhile the connection is cut every 150 ms and the

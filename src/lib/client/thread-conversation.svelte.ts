@@ -1,8 +1,9 @@
 /**
  * One open thread in the browser. The database's sequence numbers are the truth: messages are kept
  * sorted by `seq` and merged by it, so a message heard twice (live and in a catch-up) shows once
- * and one heard late lands in its place. After every (re)connection the conversation asks for
- * everything after the last sequence it holds; socket.io's own recovery is not relied on.
+ * and one heard late lands in its place. After every (re)connection, and whenever a live message
+ * shows a gap, the conversation asks for everything after the last sequence up to which it holds
+ * every message (`syncedSeq`); socket.io's own recovery is not relied on.
  *
  * Sends show at once as "sending"; each carries a client-generated key, so retrying a failed send
  * can never store it twice.
@@ -14,6 +15,7 @@ import type {
 	MessagesResult,
 	ServerToClientEvents
 } from '$lib/shared/realtime-events';
+import { syncedSeq } from '$lib/shared/thread-sequence';
 import type { Ack, MessageView, ThreadView } from '$lib/shared/threads';
 import { realtime } from './realtime.svelte';
 
@@ -29,6 +31,8 @@ export type PendingMessage = {
 
 const SEND_TIMEOUT_MS = 10_000;
 const TYPING_SHOWN_MS = 4_000;
+/** Catch-up pages asked for in a row before giving up until the next connect or message. */
+const MAX_CATCH_UP_PAGES = 50;
 
 export class ThreadConversation {
 	thread = $state<ThreadView>() as ThreadView;
@@ -49,6 +53,7 @@ export class ThreadConversation {
 	#typingTimers: Record<number, ReturnType<typeof setTimeout>> = {};
 	#lastTypingSent = 0;
 	#off: (() => void)[] = [];
+	#catchingUp = false;
 
 	constructor(initial: {
 		thread: ThreadView;
@@ -66,6 +71,11 @@ export class ThreadConversation {
 
 	get lastSeq(): number {
 		return this.messages.at(-1)?.seq ?? 0;
+	}
+
+	/** Every message up to this sequence is held: catch-ups ask for what follows it. */
+	get syncedSeq(): number {
+		return syncedSeq(this.messages.map((m) => m.seq));
 	}
 
 	get firstUnreadSeq(): number | null {
@@ -91,7 +101,11 @@ export class ThreadConversation {
 		const socket = realtime.connect();
 		this.#socket = socket;
 		const onConnect = () => void this.#join();
-		const onMessage = (m: MessageView) => this.merge([m]);
+		const onMessage = (m: MessageView) => {
+			this.merge([m]);
+			// A gap before it: something was missed (e.g. a catch-up cut short). Fill it.
+			if (this.syncedSeq < this.lastSeq) void this.#catchUp();
+		};
 		const onTyping = (t: { threadId: number; userId: number; name: string }) => {
 			if (t.threadId !== this.thread.id || t.userId === this.#meId) return;
 			this.typing = [
@@ -131,14 +145,14 @@ export class ThreadConversation {
 		if (socket.connected) void this.#join();
 	}
 
-	/** Joins the room and asks for everything after the last message held. */
+	/** Joins the room and asks for everything after the last message held without a gap. */
 	async #join(): Promise<void> {
 		const socket = this.#socket;
 		if (!socket) return;
 		try {
 			const result = (await socket.timeout(SEND_TIMEOUT_MS).emitWithAck('thread:join', {
 				threadId: this.thread.id,
-				afterSeq: this.lastSeq
+				afterSeq: this.syncedSeq
 			})) as Ack<JoinResult>;
 			if (!result.ok) {
 				this.notice = result.error.message;
@@ -153,22 +167,39 @@ export class ThreadConversation {
 			};
 			this.joined = true;
 			this.notice = null;
-			// More than one catch-up page was missed: keep asking until level.
-			let more = result.data.hasMore;
-			while (more) {
-				const page = (await socket.timeout(SEND_TIMEOUT_MS).emitWithAck('thread:sync', {
-					threadId: this.thread.id,
-					afterSeq: this.lastSeq
-				})) as Ack<MessagesResult>;
-				if (!page.ok) break;
-				this.merge(page.data.messages);
-				more = page.data.hasMore;
-			}
+			await this.#catchUp(result.data.hasMore);
 			// Sends that failed while offline are tried again with their original keys.
 			for (const p of this.pending.filter((p) => p.status === 'failed'))
 				void this.retry(p.clientKey);
 		} catch {
 			// Timed out: the next 'connect' tries again.
+		}
+	}
+
+	/**
+	 * Asks for pages after `syncedSeq` until nothing is missing: more than one page was missed, or
+	 * live messages arrived past a gap. One catch-up at a time; a failure waits for the next
+	 * connect or live message.
+	 */
+	async #catchUp(more = false): Promise<void> {
+		const socket = this.#socket;
+		if (!socket || this.#catchingUp) return;
+		this.#catchingUp = true;
+		try {
+			for (let page = 0; page < MAX_CATCH_UP_PAGES; page++) {
+				if (!more && this.syncedSeq >= this.lastSeq) break;
+				const result = (await socket.timeout(SEND_TIMEOUT_MS).emitWithAck('thread:sync', {
+					threadId: this.thread.id,
+					afterSeq: this.syncedSeq
+				})) as Ack<MessagesResult>;
+				if (!result.ok) break;
+				this.merge(result.data.messages);
+				more = result.data.hasMore;
+			}
+		} catch {
+			// Timed out or cut: the next connect or live message tries again.
+		} finally {
+			this.#catchingUp = false;
 		}
 	}
 
