@@ -1,4 +1,5 @@
 import { REACTION_KINDS } from '../../shared/schemas/feeds.ts';
+import { searchPaths, searchSchemas } from './openapi-search.ts';
 
 /**
  * The OpenAPI 3.1 description of /api/v1. A test checks that every path here has a route and
@@ -605,7 +606,8 @@ export const openApiDocument = {
 			}
 		},
 		...feedPaths,
-		...threadPaths
+		...threadPaths,
+		...searchPaths
 	} as Record<string, Record<string, unknown>>,
 	security: [{ bearerAuth: [] }, { sessionCookie: [] }],
 	components: {
@@ -620,6 +622,7 @@ export const openApiDocument = {
 		schemas: {
 			...feedSchemas,
 			...threadSchemas,
+			...searchSchemas,
 			Me: {
 				type: 'object',
 				required: ['id', 'email', 'name', 'title', 'department', 'roles'],
