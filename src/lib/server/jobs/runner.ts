@@ -7,7 +7,7 @@
  */
 import { Logger, parseCrontab, run, type Runner, type TaskList } from 'graphile-worker';
 import pg from 'pg';
-import { onShutdown } from '../lifecycle.ts';
+import { isShuttingDown, onShutdown } from '../lifecycle.ts';
 import { logger } from '../log.ts';
 
 const RUNNER = Symbol.for('commons.jobRunner');
@@ -29,7 +29,7 @@ const workerLogger = new Logger((scope) => (level, message, meta) => {
 	const payload = meta ? { meta } : {};
 	if (level === 'error') log.error(payload, message);
 	else if (level === 'warning') log.warn(payload, message);
-	else if (level === 'info') log.info(payload, message);
+	// graphile-worker reports every completed job at "info": that is debugging detail here.
 	else log.debug(payload, message);
 });
 
@@ -40,7 +40,11 @@ const workerLogger = new Logger((scope) => (level, message, meta) => {
 export async function startJobRunner(options: JobRunnerOptions): Promise<Runner> {
 	const pgPool = new pg.Pool({ connectionString: options.connectionString, max: 4 });
 	// An idle connection dropped by the server must not crash the process.
-	pgPool.on('error', (error) => logger().warn({ err: error }, 'job runner connection lost'));
+	const lost = (error: Error) => {
+		if (!isShuttingDown()) logger().warn({ err: error }, 'job runner connection lost');
+	};
+	pgPool.on('error', lost);
+	pgPool.on('connect', (client) => client.on('error', lost));
 	try {
 		const runner = await run({
 			pgPool,
