@@ -59,12 +59,22 @@ export async function up(db: Kysely<any>): Promise<void> {
 	await sql`create index search_document_fts_idx on search_document using gin (document)`.execute(
 		db
 	);
-	// Typo tolerance on titles and names ("procurment" finds "Procurement"). pg_trgm lower-cases by
-	// itself; unaccent is only STABLE, so it cannot sit in an index expression.
+	// Title matches are found on their own (they always rank first), and every match set is read
+	// newest first when it is large: see search.repository.ts.
 	await sql`
-		create index search_document_title_trgm_idx on search_document
-		using gin (title gin_trgm_ops) where title <> ''
+		create index search_document_title_fts_idx on search_document
+		using gin (to_tsvector('commons', title)) where title <> ''
 	`.execute(db);
+	await sql`create index search_document_updated_idx on search_document (updated_at)`.execute(db);
+	// Typo tolerance: every word of every title and name, with a trigram index, so a word nothing
+	// matches can be replaced by the closest real one ("procurment" -> "procurement"). Words are
+	// only ever added; a stale word costs nothing but a suggestion that finds nothing.
+	await sql`
+		create table search_word (word text primary key check (length(word) between 3 and 60))
+	`.execute(db);
+	await sql`create index search_word_trgm_idx on search_word using gin (word gin_trgm_ops)`.execute(
+		db
+	);
 	await sql`
 		create index search_document_allowed_idx on search_document using gin (allowed_user_ids)
 		where allowed_user_ids is not null
@@ -105,6 +115,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
 	await sql`drop table search_outbox`.execute(db);
 	await sql`drop function search_outbox_wake()`.execute(db);
+	await sql`drop table search_word`.execute(db);
 	await sql`drop table search_document`.execute(db);
 	await sql`drop function search_text(text)`.execute(db);
 	await sql`drop text search configuration commons`.execute(db);

@@ -62,8 +62,8 @@ async function callApi(
 		request: new Request(url),
 		locals: { actor: ctx.actor },
 		getClientAddress: () => '127.0.0.1'
-	} as unknown as Parameters<typeof apiSearch>[0];
-	const response = await handler(event);
+	};
+	const response = await (handler as (e: unknown) => Promise<Response>)(event);
 	return { status: response.status, body: await response.json() };
 }
 
@@ -188,7 +188,8 @@ describe('matching and ranking', () => {
 		const policy = await search(builder, { q: 'procuremnt' });
 		expect(policy.mode).toBe('typo');
 		expect(policy.hits[0]?.url).toBe(`/kb/organisation/${procurementPage.path}`);
-		expect(policy.notice).toMatch(/close/);
+		expect(policy.correctedQuery).toBe('procurement');
+		expect(policy.notice).toBe('Nothing matched “procuremnt”; showing results for “procurement”.');
 		const person = await search(builder, { q: 'Hanah Fischr' });
 		expect(person.hits[0]).toMatchObject({
 			kind: 'person',

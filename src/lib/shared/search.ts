@@ -21,8 +21,12 @@ export type SearchHit = {
 
 export type SearchResponse = {
 	query: string;
-	/** `typo`: nothing matched the words as written, so these are titles spelled alike. */
+	/**
+	 * `typo`: nothing matched the words as typed, so these match `correctedQuery`: each word
+	 * replaced by the closest word of a title or a name.
+	 */
 	mode: 'words' | 'typo' | 'none';
+	correctedQuery: string | null;
 	hits: SearchHit[];
 	/** Matches per type, for what the viewer may see (before the type filter). */
 	counts: Partial<Record<SearchKind, number>>;

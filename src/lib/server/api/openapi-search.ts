@@ -128,10 +128,25 @@ export const searchSchemas = {
 	},
 	SearchResponse: {
 		type: 'object',
-		required: ['query', 'mode', 'hits', 'counts', 'countsCapped', 'nextCursor', 'notice'],
+		required: [
+			'query',
+			'mode',
+			'correctedQuery',
+			'hits',
+			'counts',
+			'countsCapped',
+			'nextCursor',
+			'notice'
+		],
 		properties: {
 			query: { type: 'string', description: 'The query as searched (trimmed, maybe cut).' },
-			mode: { type: 'string', enum: ['words', 'typo', 'none'] },
+			mode: {
+				type: 'string',
+				enum: ['words', 'typo', 'none'],
+				description:
+					'`typo`: nothing matched as typed; the hits match `correctedQuery` (each word replaced by the closest word of a title or name).'
+			},
+			correctedQuery: { type: ['string', 'null'] },
 			hits: { type: 'array', items: ref('SearchHit') },
 			counts: {
 				type: 'object',

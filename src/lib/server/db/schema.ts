@@ -247,6 +247,10 @@ export interface SearchOutbox {
   sourceId: number;
 }
 
+export interface SearchWord {
+  word: string;
+}
+
 export interface Session {
   absoluteExpiresAt: Timestamp;
   authMethod: string;
@@ -358,6 +362,7 @@ export interface DB {
   roleAssignment: RoleAssignment;
   searchDocument: SearchDocument;
   searchOutbox: SearchOutbox;
+  searchWord: SearchWord;
   session: Session;
   signInThrottle: SignInThrottle;
   socketIoAttachments: SocketIoAttachments;

@@ -11,6 +11,7 @@ import { ValidationError } from '../errors.ts';
 import { SEARCH_KINDS, type SearchKind } from '../../shared/schemas/search.ts';
 import { MARK_END, MARK_START } from './highlight.ts';
 import { documentSource, type SourceDocument } from './indexers.ts';
+import { describeHitOwners } from './search.repository.ts';
 import type {
 	EngineResult,
 	EngineSearch,
@@ -167,7 +168,7 @@ export function createMeiliEngine(options: {
 			return counts;
 		},
 
-		async search(_db: Database, query: EngineSearch): Promise<EngineResult> {
+		async search(db: Database, query: EngineSearch): Promise<EngineResult> {
 			const offset = decodeOffset(query.after);
 			const common = {
 				attributesToHighlight: ['title'],
@@ -191,7 +192,13 @@ export function createMeiliEngine(options: {
 						})
 					: null
 			]);
-			const hits = page.hits.slice(0, query.limit).map((h) => ({
+			const shown = page.hits.slice(0, query.limit);
+			const owners = await describeHitOwners(
+				db,
+				shown.map((h) => h.departmentId).filter((id): id is number => id !== null),
+				shown.map((h) => h.authorId).filter((id): id is number => id !== null)
+			);
+			const hits = shown.map((h) => ({
 				kind: h.kind,
 				sourceId: h.sourceId,
 				url: h.url,
@@ -199,8 +206,9 @@ export function createMeiliEngine(options: {
 				titleMarked: h._formatted?.title ?? h.title,
 				snippetMarked: h._formatted?.body ?? h.body.slice(0, 200),
 				context: h.context,
-				departmentId: h.departmentId,
-				authorId: h.authorId,
+				department:
+					h.departmentId === null ? null : (owners.departments.get(h.departmentId) ?? null),
+				author: h.authorId === null ? null : (owners.people.get(h.authorId) ?? null),
 				createdAt: new Date(h.createdAt),
 				updatedAt: new Date(h.updatedAt)
 			}));
@@ -216,7 +224,9 @@ export function createMeiliEngine(options: {
 						: null,
 				counts,
 				countsCapped: false,
-				onlyStopWords: false
+				onlyStopWords: false,
+				// Meilisearch forgives typos inside its own ranking.
+				correctedQuery: null
 			};
 		},
 

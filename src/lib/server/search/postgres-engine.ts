@@ -5,8 +5,10 @@
  */
 import type { Database } from '../db/index.ts';
 import { SEARCH_KINDS, type SearchKind } from '../../shared/schemas/search.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
+import { decodeCursor, encodeCursor, type SearchCursor } from './cursor.ts';
+import type { RawBuilder } from 'kysely';
 import type {
+	EngineHit,
 	EngineResult,
 	EngineSearch,
 	EngineSuggestion,
@@ -14,15 +16,15 @@ import type {
 	ViewerFilter
 } from './search-engine.ts';
 import {
-	countBySimilarTitle,
+	correctSpelling,
 	countByWords,
 	hasAnyDocument,
 	hasSearchableWords,
 	rebuildDocuments,
-	searchBySimilarTitle,
 	searchByWords,
 	suggestByPrefix,
 	syncDocuments,
+	webSearchQuery,
 	type DocumentFilters,
 	type DocumentHitRow
 } from './search.repository.ts';
@@ -44,20 +46,41 @@ export function prefixQuery(text: string): string | null {
 	return [...words, `(${alternatives.join(' | ')})`].join(' & ');
 }
 
+function hitOf(row: DocumentHitRow): EngineHit {
+	return {
+		kind: row.kind,
+		sourceId: Number(row.sourceId),
+		url: row.url,
+		title: row.title,
+		titleMarked: row.titleMarked,
+		snippetMarked: row.snippetMarked,
+		context: row.context,
+		department:
+			row.departmentId === null
+				? null
+				: { id: Number(row.departmentId), slug: row.departmentSlug!, name: row.departmentName! },
+		author: row.authorId === null ? null : { id: Number(row.authorId), name: row.authorName ?? '' },
+		createdAt: row.createdAt,
+		updatedAt: row.updatedAt
+	};
+}
+
 function nextFrom(
 	rows: DocumentHitRow[],
 	limit: number,
 	mode: 'words' | 'typo'
-): { hits: DocumentHitRow[]; next: string | null } {
-	if (rows.length <= limit) return { hits: rows, next: null };
+): { hits: EngineHit[]; next: string | null } {
 	const hits = rows.slice(0, limit);
-	const last = hits[hits.length - 1]!;
+	const last = hits[hits.length - 1];
 	return {
-		hits,
-		next: encodeCursor({
-			mode,
-			key: { rank: Number(last.rank), kind: last.kind, sourceId: last.sourceId }
-		})
+		hits: hits.map(hitOf),
+		next:
+			rows.length > limit && last
+				? encodeCursor({
+						mode,
+						key: { rank: Number(last.rank), kind: last.kind, sourceId: Number(last.sourceId) }
+					})
+				: null
 	};
 }
 
@@ -67,8 +90,29 @@ const empty = (onlyStopWords: boolean): EngineResult => ({
 	next: null,
 	counts: {},
 	countsCapped: false,
-	onlyStopWords
+	onlyStopWords,
+	correctedQuery: null
 });
+
+/** The words typed, for spelling correction (syntax such as quotes and minus is dropped). */
+function wordsOf(text: string): string[] {
+	return (text.normalize('NFKC').toLowerCase().match(WORD) ?? []).slice(0, 10);
+}
+
+/** One page (and on the first page, the counts) for a tsquery. */
+async function pageOf(
+	db: Database,
+	tsquery: RawBuilder<unknown>,
+	filters: DocumentFilters,
+	cursor: SearchCursor | null,
+	limit: number
+) {
+	const [rows, counted] = await Promise.all([
+		searchByWords(db, tsquery, filters, cursor?.key ?? null, limit + 1),
+		cursor ? null : countByWords(db, tsquery, filters)
+	]);
+	return { rows, counted };
+}
 
 export const postgresEngine: SearchEngine = {
 	name: 'postgres',
@@ -100,37 +144,32 @@ export const postgresEngine: SearchEngine = {
 			kinds: query.kinds,
 			departmentIds: query.departmentIds
 		};
-		if (cursor?.mode !== 'typo') {
-			if (!(await hasSearchableWords(db, query.text))) return empty(true);
-			const [rows, counted] = await Promise.all([
-				searchByWords(db, query.text, filters, cursor?.key ?? null, query.limit + 1),
-				cursor ? null : countByWords(db, query.text, filters)
-			]);
-			const anyMatch = cursor !== null || Object.keys(counted!.counts).length > 0;
-			if (anyMatch) {
-				const page = nextFrom(rows, query.limit, 'words');
-				return {
-					mode: 'words',
-					...page,
-					counts: counted?.counts ?? {},
-					countsCapped: counted?.capped ?? false,
-					onlyStopWords: false
-				};
-			}
+		const result = (
+			mode: 'words' | 'typo',
+			found: Awaited<ReturnType<typeof pageOf>>,
+			correctedQuery: string | null
+		): EngineResult => ({
+			mode,
+			...nextFrom(found.rows, query.limit, mode),
+			counts: found.counted?.counts ?? {},
+			countsCapped: found.counted?.capped ?? false,
+			onlyStopWords: false,
+			correctedQuery
+		});
+		if (cursor?.mode === 'typo') {
+			const corrected = (await correctSpelling(db, wordsOf(query.text))) ?? query.text;
+			const found = await pageOf(db, webSearchQuery(corrected), filters, cursor, query.limit);
+			return result('typo', found, corrected);
 		}
-		// Nothing matched the words as written: look for titles and names spelled alike.
-		const [rows, counted] = await Promise.all([
-			searchBySimilarTitle(db, query.text, filters, cursor?.key ?? null, query.limit + 1),
-			cursor ? null : countBySimilarTitle(db, query.text, filters)
-		]);
-		if (!rows.length && !cursor) return empty(false);
-		return {
-			mode: 'typo',
-			...nextFrom(rows, query.limit, 'typo'),
-			counts: counted?.counts ?? {},
-			countsCapped: counted?.capped ?? false,
-			onlyStopWords: false
-		};
+		const found = await pageOf(db, webSearchQuery(query.text), filters, cursor, query.limit);
+		if (cursor || Object.keys(found.counted!.counts).length) return result('words', found, null);
+		// Nothing matched as typed: only common words, or a misspelling of a real word?
+		if (!(await hasSearchableWords(db, query.text))) return empty(true);
+		const corrected = await correctSpelling(db, wordsOf(query.text));
+		if (!corrected) return empty(false);
+		const fixed = await pageOf(db, webSearchQuery(corrected), filters, null, query.limit);
+		if (!fixed.rows.length) return empty(false);
+		return result('typo', fixed, corrected);
 	},
 
 	async suggest(

@@ -34,8 +34,8 @@ export type EngineHit = {
 	titleMarked: string;
 	snippetMarked: string;
 	context: string;
-	departmentId: number | null;
-	authorId: number | null;
+	department: { id: number; slug: string; name: string } | null;
+	author: { id: number; name: string } | null;
 	createdAt: Date;
 	updatedAt: Date;
 };
@@ -49,6 +49,8 @@ export type EngineResult = {
 	countsCapped: boolean;
 	/** The query had words, but every one is too common to search for ("the", "and"). */
 	onlyStopWords: boolean;
+	/** In `typo` mode: the words searched for instead of those typed. */
+	correctedQuery: string | null;
 };
 
 export type EngineSuggestion = {

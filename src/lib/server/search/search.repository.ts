@@ -13,11 +13,10 @@ import { DOCUMENT_COLUMNS, documentSource } from './indexers.ts';
 import type { ViewerFilter } from './search-engine.ts';
 
 /** Counts stop here: beyond it a number adds nothing for a person and costs a scan. */
-export const COUNT_CAP = 10_000;
+export const COUNT_CAP = 1000;
 
 /** Title (A) well above body (B); C and D are unused. Order: {D, C, B, A}. */
 const WEIGHTS = sql.lit('{0.05, 0.1, 0.4, 1.0}');
-const TITLE_ONLY = sql.lit('{0, 0, 0, 1.0}');
 const HEADLINE = `StartSel=${MARK_START}, StopSel=${MARK_END}, MaxFragments=2, MaxWords=24, MinWords=10, ShortWord=2, FragmentDelimiter=" … "`;
 const HEADLINE_ALL = `StartSel=${MARK_START}, StopSel=${MARK_END}, HighlightAll=true`;
 
@@ -38,6 +37,17 @@ export async function hasAnyDocument(db: Database): Promise<boolean> {
 	return rows[0]?.any === true;
 }
 
+/** Adds the words of these documents' titles to the typo dictionary (search_word). */
+function rememberTitleWords(kind: SearchKind, ids: number[] | null): RawBuilder<unknown> {
+	return sql`
+		insert into search_word (word)
+		select distinct w from search_document d,
+			regexp_split_to_table(lower(unaccent(d.title)), '[^[:alnum:]]+') as w
+		where d.kind = ${kind} and d.title <> '' and length(w) between 3 and 60
+			${ids === null ? sql`` : sql`and d.source_id = any(${ids}::bigint[])`}
+		on conflict do nothing`;
+}
+
 /** Replaces the documents of these sources with what their source rows say now. */
 export async function syncDocuments(trx: Database, kind: SearchKind, ids: number[]) {
 	if (!ids.length) return;
@@ -47,6 +57,7 @@ export async function syncDocuments(trx: Database, kind: SearchKind, ids: number
 	await sql`
 		insert into search_document (${columns}) ${documentSource(kind, ids)} ${upsert}
 	`.execute(trx);
+	await rememberTitleWords(kind, ids).execute(trx);
 }
 
 /** Rebuilds one kind from scratch in one statement; returns how many documents it has now. */
@@ -55,6 +66,7 @@ export async function rebuildDocuments(trx: Database, kind: SearchKind): Promise
 	const result = await sql`
 		insert into search_document (${columns}) ${documentSource(kind, null)} ${upsert}
 	`.execute(trx);
+	await rememberTitleWords(kind, null).execute(trx);
 	return Number(result.numAffectedRows ?? 0);
 }
 
@@ -102,6 +114,9 @@ export type DocumentHitRow = {
 	context: string;
 	departmentId: number | null;
 	authorId: number | null;
+	authorName: string | null;
+	departmentSlug: string | null;
+	departmentName: string | null;
 	createdAt: Date;
 	updatedAt: Date;
 };
@@ -115,25 +130,45 @@ export async function hasSearchableWords(db: Database, text: string): Promise<bo
 }
 
 /**
- * One page of documents matching `text` in web-search syntax (quotes, -word, or), best first:
- * a title match always above a body-only one, then cover density. Keyset on (rank, kind, id).
+ * How many of the newest matches are ranked when a word is common. Every title match is a
+ * candidate on its own branch (titles are few), so a title match is never lost; body-only
+ * matches beyond the newest CANDIDATES are not reachable, as with any engine's hit cap
+ * (Meilisearch stops at 1,000). This bounds a query's work whatever the word.
+ */
+export const CANDIDATES = 1000;
+const SUGGEST_CANDIDATES = 200;
+
+/**
+ * One page of documents matching `tsquery` (web-search syntax parsed by PostgreSQL), best
+ * first: a title match always above a body-only one, then cover density (ts_rank_cd), among
+ * every title match and the newest CANDIDATES matches. Keyset on (rank, kind, id). Department
+ * names and authors come along so one query serves the page.
  */
 export async function searchByWords(
 	db: Database,
-	text: string,
+	tsquery: RawBuilder<unknown>,
 	filters: DocumentFilters,
 	key: RankedKey | null,
 	limit: number
 ): Promise<DocumentHitRow[]> {
+	const where = filtered(filters, true);
 	const { rows } = await sql<DocumentHitRow>`
-		with q as (select websearch_to_tsquery('commons', ${text}) as query),
+		with q as (select ${tsquery} as query),
+		candidates as (
+			(select d.kind, d.source_id from search_document d, q
+				where d.title <> '' and to_tsvector('commons', d.title) @@ q.query and ${where}
+				order by d.updated_at desc limit ${CANDIDATES})
+			union
+			(select d.kind, d.source_id from search_document d, q
+				where d.document @@ q.query and ${where}
+				order by d.updated_at desc limit ${CANDIDATES})
+		),
 		page as (
 			select s.kind, s.source_id, s.rank from (
 				select d.kind, d.source_id,
-					((ts_rank_cd(${TITLE_ONLY}, d.document, q.query) > 0)::int
+					((d.title <> '' and to_tsvector('commons', d.title) @@ q.query)::int
 						+ ts_rank_cd(${WEIGHTS}, d.document, q.query, 32))::real as rank
-				from search_document d, q
-				where d.document @@ q.query and ${filtered(filters, true)}
+				from candidates c join search_document d using (kind, source_id), q
 			) s
 			where true ${after(key)}
 			order by s.rank desc, s.kind, s.source_id
@@ -142,23 +177,50 @@ export async function searchByWords(
 		select d.kind, d.source_id, page.rank, d.url, d.title, d.context, d.department_id,
 			d.author_id, d.created_at, d.updated_at,
 			ts_headline('commons', d.title, q.query, ${HEADLINE_ALL}) as title_marked,
-			ts_headline('commons', d.body, q.query, ${HEADLINE}) as snippet_marked
+			ts_headline('commons', d.body, q.query, ${HEADLINE}) as snippet_marked,
+			dep.slug as department_slug, dep.name as department_name, u.name as author_name
 		from page join search_document d using (kind, source_id) cross join q
+			left join department dep on dep.id = d.department_id
+			left join users u on u.id = d.author_id
 		order by page.rank desc, d.kind, d.source_id
 	`.execute(db);
 	return rows;
 }
 
+/** websearch_to_tsquery of what was typed: quotes, -word, or. */
+export function webSearchQuery(text: string): RawBuilder<unknown> {
+	return sql`websearch_to_tsquery('commons', ${text})`;
+}
+
+/**
+ * The closest title or name word to each typed word (trigram similarity), for when nothing
+ * matched as written; a word with no close match is kept. Returns the corrected text, or null
+ * when nothing changed.
+ */
+export async function correctSpelling(db: Database, words: string[]): Promise<string | null> {
+	if (!words.length) return null;
+	const { rows } = await sql<{ word: string; fix: string | null }>`
+		select t.word, (
+			select w.word from search_word w
+			where w.word % t.word order by similarity(w.word, t.word) desc, w.word limit 1
+		) as fix
+		from unnest(${words}::text[]) with ordinality as t(word, n)
+		order by t.n
+	`.execute(db);
+	const fixed = rows.map((r) => r.fix ?? r.word);
+	return fixed.join(' ') === words.join(' ') ? null : fixed.join(' ');
+}
+
 /** Matches per kind for `text`, over at most COUNT_CAP visible documents. */
 export async function countByWords(
 	db: Database,
-	text: string,
+	tsquery: RawBuilder<unknown>,
 	filters: DocumentFilters
 ): Promise<{ counts: Partial<Record<SearchKind, number>>; capped: boolean }> {
 	const { rows } = await sql<{ kind: SearchKind; n: number }>`
 		select m.kind, count(*)::int as n from (
 			select d.kind from search_document d
-			where d.document @@ websearch_to_tsquery('commons', ${text}) and ${filtered(filters, false)}
+			where d.document @@ ${tsquery} and ${filtered(filters, false)}
 			limit ${COUNT_CAP}
 		) m group by m.kind
 	`.execute(db);
@@ -173,48 +235,6 @@ function countsOf(rows: { kind: SearchKind; n: number }[]) {
 		total += Number(row.n);
 	}
 	return { counts, capped: total >= COUNT_CAP };
-}
-
-/**
- * Typo tolerance: titles and names that look like `text` (trigram word similarity), for when
- * no word matched as written ("procurment" finds "Procurement policy").
- */
-export async function searchBySimilarTitle(
-	db: Database,
-	text: string,
-	filters: DocumentFilters,
-	key: RankedKey | null,
-	limit: number
-): Promise<DocumentHitRow[]> {
-	const { rows } = await sql<DocumentHitRow>`
-		select s.kind, s.source_id, s.rank, s.url, s.title, s.context, s.department_id, s.author_id,
-			s.created_at, s.updated_at, s.title as title_marked,
-			left(s.body, 200) as snippet_marked
-		from (
-			select d.*, word_similarity(${text}, d.title)::real as rank
-			from search_document d
-			where d.title <> '' and ${text} <% d.title and ${filtered(filters, true)}
-		) s
-		where true ${after(key)}
-		order by s.rank desc, s.kind, s.source_id
-		limit ${limit}
-	`.execute(db);
-	return rows;
-}
-
-export async function countBySimilarTitle(
-	db: Database,
-	text: string,
-	filters: DocumentFilters
-): Promise<{ counts: Partial<Record<SearchKind, number>>; capped: boolean }> {
-	const { rows } = await sql<{ kind: SearchKind; n: number }>`
-		select m.kind, count(*)::int as n from (
-			select d.kind from search_document d
-			where d.title <> '' and ${text} <% d.title and ${filtered(filters, false)}
-			limit ${COUNT_CAP}
-		) m group by m.kind
-	`.execute(db);
-	return countsOf(rows);
 }
 
 export type SuggestionRow = {
@@ -234,14 +254,23 @@ export async function suggestByPrefix(
 	viewer: ViewerFilter,
 	limit: number
 ): Promise<SuggestionRow[]> {
+	// The same two candidate branches as a search, smaller: a short prefix matches a great deal.
 	const { rows } = await sql<SuggestionRow>`
 		with q as (select to_tsquery('commons', ${prefixQuery}) as query),
+		candidates as (
+			(select d.kind, d.source_id from search_document d, q
+				where d.title <> '' and to_tsvector('commons', d.title) @@ q.query and ${visibleTo(viewer)}
+				order by d.updated_at desc limit ${SUGGEST_CANDIDATES})
+			union
+			(select d.kind, d.source_id from search_document d, q
+				where d.document @@ q.query and ${visibleTo(viewer)}
+				order by d.updated_at desc limit ${SUGGEST_CANDIDATES})
+		),
 		best as (
 			select d.kind, d.source_id,
-				((ts_rank_cd(${TITLE_ONLY}, d.document, q.query) > 0)::int
+				((d.title <> '' and to_tsvector('commons', d.title) @@ q.query)::int
 					+ ts_rank_cd(${WEIGHTS}, d.document, q.query, 32))::real as rank
-			from search_document d, q
-			where d.document @@ q.query and ${visibleTo(viewer)}
+			from candidates c join search_document d using (kind, source_id), q
 			order by rank desc, d.updated_at desc
 			limit ${limit}
 		)
@@ -254,7 +283,7 @@ export async function suggestByPrefix(
 	return rows;
 }
 
-/** Names of the departments and people that hits belong to, for showing them. */
+/** Names of the departments and people that hits belong to (engines that store only ids). */
 export async function describeHitOwners(
 	db: Database,
 	departmentIds: number[],

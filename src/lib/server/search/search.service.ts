@@ -25,7 +25,6 @@ import { plainText, renderHighlight } from './highlight.ts';
 import { createMeiliEngine } from './meili-engine.ts';
 import { postgresEngine } from './postgres-engine.ts';
 import type { SearchEngine, ViewerFilter } from './search-engine.ts';
-import { describeHitOwners } from './search.repository.ts';
 
 const ENGINE = Symbol.for('commons.searchEngine');
 type Holder = { [ENGINE]?: SearchEngine };
@@ -63,14 +62,18 @@ async function departmentScope(
 	return listSubtreeIds(db(), found.id);
 }
 
-function noticeFor(query: SearchQuery['q'], result: { mode: string; onlyStopWords: boolean }) {
+function noticeFor(
+	query: SearchQuery['q'],
+	result: { mode: string; onlyStopWords: boolean; correctedQuery: string | null }
+) {
 	if (result.onlyStopWords)
 		return /[\p{L}\p{N}]/u.test(query.text)
 			? 'Those words are too common to search for. Add a more specific word.'
 			: 'Search for words or names: symbols and punctuation on their own find nothing.';
 	if (query.truncated)
 		return `Only the first ${SEARCH_QUERY_MAX_LENGTH} characters of your search were used.`;
-	if (result.mode === 'typo') return 'Nothing matched those words exactly; these titles are close.';
+	if (result.mode === 'typo')
+		return `Nothing matched “${query.text}”; showing results for “${result.correctedQuery}”.`;
 	return null;
 }
 
@@ -84,7 +87,13 @@ export async function searchEverything(
 	input: SearchQuery
 ): Promise<SearchResponse> {
 	const actor = requireActor(ctx);
-	const base = { query: input.q.text, counts: {}, countsCapped: false, nextCursor: null };
+	const base = {
+		query: input.q.text,
+		correctedQuery: null,
+		counts: {},
+		countsCapped: false,
+		nextCursor: null
+	};
 	if (!input.q.text)
 		return { ...base, mode: 'none', hits: [], notice: 'Type a word or a name to search for.' };
 	const result = await searchEngine().search(db(), {
@@ -95,11 +104,6 @@ export async function searchEverything(
 		after: input.cursor ?? null,
 		limit: input.limit
 	});
-	const owners = await describeHitOwners(
-		db(),
-		result.hits.map((h) => h.departmentId).filter((id): id is number => id !== null),
-		result.hits.map((h) => h.authorId).filter((id): id is number => id !== null)
-	);
 	const hits: SearchHit[] = result.hits.map((h) => ({
 		kind: h.kind,
 		id: h.sourceId,
@@ -108,14 +112,15 @@ export async function searchEverything(
 		titleHtml: renderHighlight(h.titleMarked),
 		snippetHtml: renderHighlight(h.snippetMarked),
 		context: h.context,
-		department: h.departmentId === null ? null : (owners.departments.get(h.departmentId) ?? null),
-		author: h.authorId === null ? null : (owners.people.get(h.authorId) ?? null),
+		department: h.department,
+		author: h.author,
 		createdAt: h.createdAt.toISOString(),
 		updatedAt: h.updatedAt.toISOString()
 	}));
 	return {
 		...base,
 		mode: result.mode,
+		correctedQuery: result.correctedQuery,
 		hits,
 		counts: result.counts,
 		countsCapped: result.countsCapped,
