@@ -27,7 +27,8 @@ const SCENARIOS: Record<string, () => Promise<{ default: Scenario }>> = {
 	'ssr-home': () => import('./scenarios/ssr-home.ts'),
 	'sign-in': () => import('./scenarios/sign-in.ts'),
 	'feed-home': () => import('./scenarios/feed-home.ts'),
-	'thread-fanout': () => import('./scenarios/thread-fanout.ts')
+	'thread-fanout': () => import('./scenarios/thread-fanout.ts'),
+	search: () => import('./scenarios/search.ts')
 };
 
 const RESULTS_DIR = path.join(ROOT, 'bench', 'results');

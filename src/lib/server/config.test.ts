@@ -42,8 +42,26 @@ describe('parseConfig', () => {
 			session: { idleMs: 12 * 3_600_000, absoluteMs: 30 * 86_400_000 },
 			oidc: undefined,
 			realtimeAdapter: 'postgres',
-			messageRate: { burst: 20, windowMs: 30_000 }
+			messageRate: { burst: 20, windowMs: 30_000 },
+			search: { engine: 'postgres' }
 		});
+	});
+
+	it('searches with PostgreSQL unless MEILI_URL is set', () => {
+		expect(parseConfig({}).search).toEqual({ engine: 'postgres' });
+		expect(
+			parseConfig({ MEILI_URL: 'http://127.0.0.1:7700', MEILI_API_KEY: 'key' }).search
+		).toEqual({
+			engine: 'meilisearch',
+			url: 'http://127.0.0.1:7700',
+			apiKey: 'key',
+			index: 'commons'
+		});
+		expect(
+			parseConfig({ MEILI_URL: 'http://127.0.0.1:7700', SEARCH_ENGINE: 'postgres' }).search
+		).toEqual({ engine: 'postgres' });
+		expect(() => parseConfig({ SEARCH_ENGINE: 'meilisearch' })).toThrow(ConfigError);
+		expect(() => parseConfig({ MEILI_URL: 'ftp://x' })).toThrow(/MEILI_URL/);
 	});
 
 	it('shares realtime broadcasts through PostgreSQL only with a database of your own, unless told', () => {

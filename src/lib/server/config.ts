@@ -42,6 +42,14 @@ const schema = z.object({
 	REALTIME_ADAPTER: z.enum(['postgres', 'memory']).optional(),
 	THREAD_MESSAGE_BURST: z.coerce.number().int().min(1).max(1000).default(10),
 	THREAD_MESSAGE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
+	SEARCH_ENGINE: optionalText.pipe(z.enum(['postgres', 'meilisearch']).optional()),
+	MEILI_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+	MEILI_API_KEY: optionalText,
+	MEILI_INDEX: z
+		.string()
+		.trim()
+		.regex(/^[a-zA-Z0-9_-]{1,100}$/, 'must be letters, digits, - or _')
+		.default('commons'),
 	NODE_ENV: z.string().default('development')
 });
 
@@ -70,6 +78,10 @@ export type Config = {
 	realtimeAdapter: 'postgres' | 'memory';
 	/** At most `burst` thread messages per person in any `windowMs`. */
 	messageRate: { burst: number; windowMs: number };
+	/** Which engine answers searches; Meilisearch only when MEILI_URL is set. */
+	search:
+		| { engine: 'postgres' }
+		| { engine: 'meilisearch'; url: string; apiKey: string | undefined; index: string };
 };
 
 export class ConfigError extends Error {}
@@ -92,6 +104,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 			`Invalid ${missing[0]}: single sign-on needs OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET together`
 		);
 	}
+	if (c.SEARCH_ENGINE === 'meilisearch' && !c.MEILI_URL)
+		throw new ConfigError('Invalid SEARCH_ENGINE: meilisearch needs MEILI_URL');
+	const searchEngine = c.SEARCH_ENGINE ?? (c.MEILI_URL ? 'meilisearch' : 'postgres');
 	return {
 		databaseUrl: c.DATABASE_URL,
 		port: c.PORT,
@@ -120,7 +135,16 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 		messageRate: {
 			burst: c.THREAD_MESSAGE_BURST,
 			windowMs: c.THREAD_MESSAGE_WINDOW_SECONDS * 1000
-		}
+		},
+		search:
+			searchEngine === 'meilisearch'
+				? {
+						engine: 'meilisearch',
+						url: c.MEILI_URL!,
+						apiKey: c.MEILI_API_KEY,
+						index: c.MEILI_INDEX
+					}
+				: { engine: 'postgres' }
 	};
 }
 

@@ -1,8 +1,12 @@
 /**
  * What the app does once per process before serving: start (or connect to) the database,
- * migrate it, seed the demo organisation into an empty one, and register realtime handlers.
+ * migrate it, seed the demo organisation into an empty one, register realtime handlers, and start
+ * the background job runner (which keeps the search index up to date).
  */
 import { startAuthHousekeeping } from './auth/housekeeping.ts';
+import { startAppJobRunner } from './jobs/runner.ts';
+import { crontab, SEARCH_INDEX_TASK, SEARCH_REBUILD_TASK, tasks } from './jobs/tasks.ts';
+import { searchEngine } from './search/search.service.ts';
 import { config } from './config.ts';
 import { startAppDatabase, type Database } from './db/index.ts';
 import { describeSeed, seedDemoOrganisation, isEmptyOrganisation } from './demo/seed.ts';
@@ -25,6 +29,13 @@ export async function startCommons(): Promise<Database> {
 	}
 	registerRealtimeHandlers();
 	startAuthHousekeeping(db);
+	await searchEngine().prepare();
+	const jobs = await startAppJobRunner({ connectionString: url, tasks, crontab });
+	// Index tasks left by a crash (or written before the job schema existed) are drained now; an
+	// empty index (a new installation, or one upgraded to search) is built in the background.
+	await jobs.addJob(SEARCH_INDEX_TASK, {});
+	if (await searchEngine().isEmpty(db))
+		await jobs.addJob(SEARCH_REBUILD_TASK, {}, { jobKey: SEARCH_REBUILD_TASK, maxAttempts: 3 });
 	log.info({ embedded: !cfg.databaseUrl }, 'commons ready');
 	return db;
 }

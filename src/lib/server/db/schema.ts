@@ -5,6 +5,14 @@
 
 import type { ColumnType } from "kysely";
 
+export type ArrayType<T> = ArrayTypeImpl<T> extends (infer U)[]
+  ? U[]
+  : ArrayTypeImpl<T>;
+
+export type ArrayTypeImpl<T> = T extends ColumnType<infer S, infer I, infer U>
+  ? ColumnType<S[], I[], U[]>
+  : T[];
+
 export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
   ? ColumnType<S, I | undefined, U>
   : ColumnType<T, T | undefined, T>;
@@ -217,6 +225,32 @@ export interface RoleAssignment {
   userId: number;
 }
 
+export interface SearchDocument {
+  allowedUserIds: ArrayType<number> | null;
+  authorId: number | null;
+  body: Generated<string>;
+  context: Generated<string>;
+  createdAt: Timestamp;
+  departmentId: number | null;
+  document: Generated<string | null>;
+  kind: string;
+  sourceId: number;
+  title: Generated<string>;
+  updatedAt: Timestamp;
+  url: string;
+}
+
+export interface SearchOutbox {
+  createdAt: Generated<Timestamp>;
+  id: Generated<number>;
+  kind: string;
+  sourceId: number;
+}
+
+export interface SearchWord {
+  word: string;
+}
+
 export interface Session {
   absoluteExpiresAt: Timestamp;
   authMethod: string;
@@ -326,6 +360,9 @@ export interface DB {
   postRevision: PostRevision;
   role: Role;
   roleAssignment: RoleAssignment;
+  searchDocument: SearchDocument;
+  searchOutbox: SearchOutbox;
+  searchWord: SearchWord;
   session: Session;
   signInThrottle: SignInThrottle;
   socketIoAttachments: SocketIoAttachments;

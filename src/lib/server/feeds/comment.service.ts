@@ -17,6 +17,7 @@ import {
 	softDeleteComment,
 	type CommentRow
 } from './comment.repository.ts';
+import { enqueueSearchIndex } from '../search/outbox.repository.ts';
 import { canDeleteComment } from './post.policy.ts';
 import { audienceDepartmentIds, getVisiblePost, requireActor } from './post.service.ts';
 
@@ -80,6 +81,7 @@ export async function addComment(
 				context,
 				visibleToDepartmentIds: audience
 			});
+			await enqueueSearchIndex(trx, [{ kind: 'comment', id: comment.id }]);
 			return comment;
 		});
 }
@@ -116,6 +118,7 @@ export async function deleteComment(ctx: RequestContext, commentId: number): Pro
 		.transaction()
 		.execute(async (trx) => {
 			await softDeleteComment(trx, comment, new Date());
+			await enqueueSearchIndex(trx, [{ kind: 'comment', id: commentId }]);
 			await recordAudit(trx, ctx, {
 				action: 'comment.delete',
 				objectType: 'comment',

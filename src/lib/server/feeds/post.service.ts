@@ -23,6 +23,7 @@ import {
 } from '../org/department.repository.ts';
 import { insertNotifications } from '../notifications/notification.repository.ts';
 import type { PostInput, ReactionKind } from '../../shared/schemas/feeds.ts';
+import { enqueueCommentsOfPost, enqueueSearchIndex } from '../search/outbox.repository.ts';
 import { announceNewPost } from './feed-events.ts';
 import {
 	canAnnounce,
@@ -177,6 +178,7 @@ export async function createPost(
 				{ mentions, subjectType: 'post', subjectId: row.id, postId: row.id, body: input.body },
 				departmentId
 			);
+			await enqueueSearchIndex(trx, [{ kind: 'post', id: row.id }]);
 			return row;
 		});
 	announceNewPost({
@@ -233,6 +235,7 @@ export async function editPost(
 				{ mentions, subjectType: 'post', subjectId: post.id, postId: post.id, body: input.body },
 				post.departmentId
 			);
+			await enqueueSearchIndex(trx, [{ kind: 'post', id: post.id }]);
 			return updated;
 		});
 }
@@ -265,6 +268,8 @@ export async function deletePost(ctx: RequestContext, postId: number, now: Date 
 				);
 			}
 			await softDeletePost(trx, postId, actor.id, now);
+			await enqueueSearchIndex(trx, [{ kind: 'post', id: postId }]);
+			await enqueueCommentsOfPost(trx, postId);
 			await recordAudit(trx, ctx, {
 				action: 'post.delete',
 				objectType: 'post',

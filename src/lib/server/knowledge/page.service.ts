@@ -20,6 +20,7 @@ import {
 	type PageMoveInput,
 	type PageUpdateInput
 } from '../../shared/schemas/knowledge.ts';
+import { enqueueSearchIndex } from '../search/outbox.repository.ts';
 import { refreshPagesAwaiting, refreshPagesLinkingTo, renderPageInSpace } from './page-links.ts';
 import {
 	canDeletePage,
@@ -185,6 +186,7 @@ export async function createPage(
 			});
 			await replacePageLinks(trx, page.id, rendered.linkRows);
 			await refreshPagesAwaiting(trx, page.title);
+			await enqueueSearchIndex(trx, [{ kind: 'page', id: page.id }]);
 			await recordAudit(trx, ctx, {
 				action: 'page.create',
 				objectType: 'page',
@@ -248,6 +250,7 @@ async function writeRevision(
 	await replacePageLinks(trx, page.id, rendered.linkRows);
 	if (next.title.toLowerCase() !== page.title.toLowerCase())
 		await refreshPagesAwaiting(trx, next.title);
+	await enqueueSearchIndex(trx, [{ kind: 'page', id: page.id }]);
 	await recordAudit(trx, ctx, {
 		action: next.restoredFrom ? 'page.restore' : 'page.revise',
 		objectType: 'page',
@@ -383,6 +386,11 @@ export async function movePage(
 				});
 			await movePageRows(trx, page, { parentId: input.parentId, slug, path });
 			await refreshPagesLinkingTo(trx, subtree);
+			// Their addresses changed: search results must link to the new ones.
+			await enqueueSearchIndex(
+				trx,
+				subtree.map((id) => ({ kind: 'page' as const, id }))
+			);
 			await recordAudit(trx, ctx, {
 				action: 'page.move',
 				objectType: 'page',
@@ -505,6 +513,7 @@ export async function deletePage(
 				throw new ConflictError('This page has sub-pages. Move or delete them first.');
 			await softDeletePages(trx, [pageId], actor.id, now);
 			await refreshPagesLinkingTo(trx, [pageId]);
+			await enqueueSearchIndex(trx, [{ kind: 'page', id: pageId }]);
 			await recordAudit(trx, ctx, {
 				action: 'page.delete',
 				objectType: 'page',

@@ -2,6 +2,7 @@
  * Administering the department tree: create, edit, move (re-parent) and set visibility.
  * Administrators only; refusals are audited.
  */
+import { enqueueSourcesOfDepartment } from '../search/outbox.repository.ts';
 import { recordAudit, recordDenied } from '../audit/audit.service.ts';
 import type { RequestContext } from '../context.ts';
 import { db, type Database } from '../db/index.ts';
@@ -94,6 +95,9 @@ export async function updateDepartment(
 				}
 			}
 			const after = await updateDepartmentRow(trx, departmentId, input);
+			// People show their department's name and pages carry its slug in their address.
+			if (before.name !== after.name || before.slug !== after.slug)
+				await enqueueSourcesOfDepartment(trx, departmentId);
 			const changed = Object.fromEntries(
 				(Object.keys(input) as (keyof DepartmentInput)[])
 					.filter((k) => before[k] !== after[k])

@@ -2,6 +2,7 @@
  * Administering people: create, edit, move between departments, deactivate and reactivate,
  * and assign roles. Administrators only; refusals are audited.
  */
+import { enqueueSearchIndex } from '../search/outbox.repository.ts';
 import { z } from 'zod';
 import { recordAudit, recordDenied } from '../audit/audit.service.ts';
 import { deleteUserSessions } from '../auth/session.repository.ts';
@@ -118,6 +119,7 @@ export async function createPerson(ctx: RequestContext, input: PersonInput): Pro
 			}
 			await checkReferences(trx, input);
 			const person = await insertPerson(trx, { ...input, avatarUrl: null });
+			await enqueueSearchIndex(trx, [{ kind: 'person', id: person.id }]);
 			await recordAudit(trx, ctx, {
 				action: 'person.create',
 				objectType: 'user',
@@ -146,6 +148,7 @@ export async function updatePerson(
 			if (sameEmail) throw new ConflictError(`${sameEmail.name} already uses ${input.email}.`);
 			await checkReferences(trx, input, personId);
 			const after = await updatePersonRow(trx, personId, input);
+			await enqueueSearchIndex(trx, [{ kind: 'person', id: personId }]);
 			await recordAudit(trx, ctx, {
 				action: 'person.update',
 				objectType: 'user',
@@ -182,6 +185,7 @@ export async function deactivatePerson(
 				status: 'deactivated',
 				deactivatedAt: new Date()
 			});
+			await enqueueSearchIndex(trx, [{ kind: 'person', id: personId }]);
 			const ended = await deleteUserSessions(trx, personId);
 			await recordAudit(trx, ctx, {
 				action: 'person.deactivate',
@@ -207,6 +211,7 @@ export async function reactivatePerson(
 			if (!before) throw new NotFoundError('That person does not exist.');
 			if (before.status === 'active') return before;
 			const after = await updatePersonRow(trx, personId, { status: 'active', deactivatedAt: null });
+			await enqueueSearchIndex(trx, [{ kind: 'person', id: personId }]);
 			await recordAudit(trx, ctx, {
 				action: 'person.reactivate',
 				objectType: 'user',

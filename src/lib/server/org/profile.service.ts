@@ -1,6 +1,7 @@
 /**
  * People's own profiles, and the directory's profile pages.
  */
+import { enqueueSearchIndex } from '../search/outbox.repository.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { hashPassword, verifyPassword } from '../auth/password.ts';
 import { passwordProblem } from '../auth/password-policy.ts';
@@ -53,6 +54,7 @@ export async function updateMyProfile(ctx: RequestContext, input: { bio: string 
 		.transaction()
 		.execute(async (trx) => {
 			const person = await updatePersonRow(trx, actor.id, { bio: input.bio });
+			await enqueueSearchIndex(trx, [{ kind: 'person', id: actor.id }]);
 			await recordAudit(trx, ctx, {
 				action: 'profile.update',
 				objectType: 'user',

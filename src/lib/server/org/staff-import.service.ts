@@ -11,6 +11,7 @@
  * directory; a blank manager_email or status cell does the same (new people get no manager and
  * status active), while a blank title cell clears the title.
  */
+import { enqueueSearchIndex } from '../search/outbox.repository.ts';
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { recordAudit, recordDenied } from '../audit/audit.service.ts';
@@ -410,6 +411,10 @@ export async function applyStaffImport(
 					}
 				}
 			}
+			await enqueueSearchIndex(
+				trx,
+				[...new Set(ids.values())].map((id) => ({ kind: 'person' as const, id }))
+			);
 			await recordAudit(trx, ctx, {
 				action: 'people.import',
 				objectType: 'import',

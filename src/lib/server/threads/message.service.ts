@@ -20,6 +20,7 @@ import { insertNotifications } from '../notifications/notification.repository.ts
 import type { ReactionKind } from '../../shared/schemas/feeds.ts';
 import type { SendMessageInput } from '../../shared/schemas/threads.ts';
 import type { MessageReaction, MessageView } from '../../shared/threads.ts';
+import { enqueueSearchIndex } from '../search/outbox.repository.ts';
 import { takeMessageSlot } from './message-rate.ts';
 import {
 	deleteMessageReaction,
@@ -160,6 +161,7 @@ export async function postMessage(
 				context: { threadId: thread.id, seq, excerpt: renderExcerpt(input.body, 160) },
 				visibleToDepartmentIds: audience
 			});
+			await enqueueSearchIndex(trx, [{ kind: 'message', id: row.id }]);
 			return { row, duplicate: false };
 		});
 	const message = await messageView(thread.id, stored.row.id);
@@ -210,9 +212,14 @@ export async function editMessage(
 		const { html } = renderMarkdown(input.body);
 		await db()
 			.transaction()
-			.execute((trx) =>
-				reviseMessage(trx, message, { bodySource: input.body, bodyHtml: html, editedAt: now })
-			);
+			.execute(async (trx) => {
+				await reviseMessage(trx, message, {
+					bodySource: input.body,
+					bodyHtml: html,
+					editedAt: now
+				});
+				await enqueueSearchIndex(trx, [{ kind: 'message', id: message.id }]);
+			});
 	}
 	const view = await messageView(message.threadId, message.id);
 	broadcastMessage(view);
@@ -230,6 +237,7 @@ export async function deleteMessage(ctx: RequestContext, messageId: number): Pro
 		.transaction()
 		.execute(async (trx) => {
 			await markMessageDeleted(trx, message.id, new Date());
+			await enqueueSearchIndex(trx, [{ kind: 'message', id: message.id }]);
 			await recordAudit(trx, ctx, {
 				action: 'message.delete',
 				objectType: 'message',

@@ -12,6 +12,7 @@ import type { Actor } from '../org/actor.ts';
 import { getDepartment, listAllDepartments } from '../org/department.repository.ts';
 import type { ThreadInput } from '../../shared/schemas/threads.ts';
 import type { ThreadListItem, ThreadView } from '../../shared/threads.ts';
+import { enqueueSearchIndex } from '../search/outbox.repository.ts';
 import { broadcastReadPosition } from './thread-events.ts';
 import { canPostInThread, canSeeThread, canStartThread } from './thread.policy.ts';
 import {
@@ -91,12 +92,18 @@ export async function startThread(ctx: RequestContext, input: ThreadInput): Prom
 				: 'You can start threads in your own department and the ones you manage.'
 		);
 	}
-	const row = await insertThread(db(), {
-		title: input.title,
-		departmentId,
-		announceOnly: input.announceOnly,
-		createdBy: actor.id
-	});
+	const row = await db()
+		.transaction()
+		.execute(async (trx) => {
+			const inserted = await insertThread(trx, {
+				title: input.title,
+				departmentId,
+				announceOnly: input.announceOnly,
+				createdBy: actor.id
+			});
+			await enqueueSearchIndex(trx, [{ kind: 'thread', id: inserted!.id }]);
+			return inserted;
+		});
 	return toThreadView(actor, row!, await departmentOf(departmentId));
 }
 
@@ -111,14 +118,20 @@ export async function openPostThread(ctx: RequestContext, postId: number): Promi
 	const existing = await getThreadBySubject(db(), 'post', postId);
 	const row =
 		existing ??
-		(await insertThread(db(), {
-			title: `Discussion: ${renderExcerpt(post.bodySource, 80)}`,
-			departmentId: post.departmentId,
-			announceOnly: false,
-			createdBy: actor.id,
-			subjectType: 'post',
-			subjectId: postId
-		})) ??
+		(await db()
+			.transaction()
+			.execute(async (trx) => {
+				const inserted = await insertThread(trx, {
+					title: `Discussion: ${renderExcerpt(post.bodySource, 80)}`,
+					departmentId: post.departmentId,
+					announceOnly: false,
+					createdBy: actor.id,
+					subjectType: 'post',
+					subjectId: postId
+				});
+				if (inserted) await enqueueSearchIndex(trx, [{ kind: 'thread', id: inserted.id }]);
+				return inserted;
+			})) ??
 		// Someone else created it in the same instant.
 		(await getThreadBySubject(db(), 'post', postId))!;
 	return toThreadView(actor, row, await departmentOf(row.departmentId));

@@ -1,0 +1,30 @@
+/**
+ * Every background task, by the name jobs are added under. A task gets the job's payload and
+ * works on the app's database; it must be safe to run twice (a job whose worker died is retried).
+ */
+import type { TaskList } from 'graphile-worker';
+import { db } from '../db/index.ts';
+import { drainSearchOutbox } from '../search/index-outbox.ts';
+import { searchEngine } from '../search/search.service.ts';
+
+export const SEARCH_INDEX_TASK = 'search_index';
+export const SEARCH_REBUILD_TASK = 'search_rebuild';
+
+export const tasks: TaskList = {
+	/** Indexes what waits in the search outbox (added by a trigger on every outbox write). */
+	[SEARCH_INDEX_TASK]: async (_payload, helpers) => {
+		const handled = await drainSearchOutbox(db(), searchEngine());
+		if (handled) helpers.logger.debug(`indexed ${handled} search outbox rows`);
+	},
+	/** Rebuilds the whole index from the source tables (a new installation, a lost index). */
+	[SEARCH_REBUILD_TASK]: async (_payload, helpers) => {
+		const counts = await searchEngine().rebuild(db());
+		helpers.logger.info(`search index rebuilt: ${JSON.stringify(counts)}`);
+	}
+};
+
+/**
+ * Safety nets: a drain every minute picks up outbox rows whose wake-up was lost (rows written
+ * before the worker's schema existed, or a job whose worker died while it held the job).
+ */
+export const crontab = `* * * * * ${SEARCH_INDEX_TASK} ?max=1`;
