@@ -2,6 +2,7 @@
  * Administering people: create, edit, move between departments, deactivate and reactivate,
  * and assign roles. Administrators only; refusals are audited.
  */
+import { deliverMemosToJoiners } from '../memos/memo-joiners.ts';
 import { z } from 'zod';
 import { recordAudit, recordDenied } from '../audit/audit.service.ts';
 import { deleteUserSessions } from '../auth/session.repository.ts';
@@ -118,6 +119,7 @@ export async function createPerson(ctx: RequestContext, input: PersonInput): Pro
 			}
 			await checkReferences(trx, input);
 			const person = await insertPerson(trx, { ...input, avatarUrl: null });
+			await deliverMemosToJoiners(trx, [person.id]);
 			await recordAudit(trx, ctx, {
 				action: 'person.create',
 				objectType: 'user',
@@ -146,6 +148,7 @@ export async function updatePerson(
 			if (sameEmail) throw new ConflictError(`${sameEmail.name} already uses ${input.email}.`);
 			await checkReferences(trx, input, personId);
 			const after = await updatePersonRow(trx, personId, input);
+			if (after.departmentId !== before.departmentId) await deliverMemosToJoiners(trx, [personId]);
 			await recordAudit(trx, ctx, {
 				action: 'person.update',
 				objectType: 'user',

@@ -11,6 +11,7 @@
  * directory; a blank manager_email or status cell does the same (new people get no manager and
  * status active), while a blank title cell clears the title.
  */
+import { deliverMemosToJoiners } from '../memos/memo-joiners.ts';
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { recordAudit, recordDenied } from '../audit/audit.service.ts';
@@ -410,6 +411,13 @@ export async function applyStaffImport(
 					}
 				}
 			}
+			// New people and people who moved receive the memos their department's audience gets.
+			await deliverMemosToJoiners(
+				trx,
+				plan.resolved
+					.filter((r) => r.action === 'create' || r.current!.departmentId !== r.departmentId)
+					.map((r) => ids.get(r.email)!)
+			);
 			await recordAudit(trx, ctx, {
 				action: 'people.import',
 				objectType: 'import',
