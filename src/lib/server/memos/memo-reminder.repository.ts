@@ -131,7 +131,7 @@ export async function lastManualReminderAt(db: Database, memoId: number): Promis
 }
 
 /**
- * Escalation: claims pending recipients whose due date has passed and who were not escalated
+ * Escalation: claims (all at once, so each manager gets one digest per memo and run) pending recipients whose due date has passed and who were not escalated
  * yet (SKIP LOCKED), marks them escalated, finds for each the managers of the nearest department
  * up the tree that has managers (other than the person), and writes one digest per manager and
  * memo listing their overdue people, with its notification. One statement.
@@ -139,8 +139,7 @@ export async function lastManualReminderAt(db: Database, memoId: number): Promis
 export async function escalateOverdue(
 	db: Database,
 	today: string,
-	now: Date,
-	limit: number
+	now: Date
 ): Promise<{ claimed: number; digests: number }> {
 	const { rows } = await sql<{ claimed: number; digests: number }>`
 		with recursive claimed as (
@@ -150,8 +149,6 @@ export async function escalateOverdue(
 				from memo_recipient r2 join memo m on m.id = r2.memo_id
 				where r2.state = 'pending' and r2.escalated_at is null and r2.due_on < ${today}::date
 					and m.status = 'published'
-				order by r2.due_on
-				limit ${limit}
 				for update of r2 skip locked
 			)
 			returning r.memo_id, r.user_id, r.department_id, r.due_on

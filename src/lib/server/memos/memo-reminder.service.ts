@@ -109,16 +109,10 @@ export async function runDueMemoReminders(
 		reminders += sent;
 		if (claimed < batchSize) break;
 	}
-	let escalated = 0;
-	let digests = 0;
-	for (;;) {
-		const result = await db()
-			.transaction()
-			.execute((trx) => escalateOverdue(trx, isoDay(now), now, batchSize));
-		escalated += result.claimed;
-		digests += result.digests;
-		if (result.claimed < batchSize) break;
-	}
+	// One statement for everyone newly overdue, so each manager gets one digest per memo.
+	const { claimed: escalated, digests } = await db()
+		.transaction()
+		.execute((trx) => escalateOverdue(trx, isoDay(now), now));
 	return { published, reminders, escalated, digests };
 }
 
