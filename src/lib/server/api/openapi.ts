@@ -10,6 +10,7 @@ import {
 	withParameters
 } from './openapi-common.ts';
 import { knowledgePaths, knowledgeSchemas } from './openapi-knowledge.ts';
+import { memoPaths, memoSchemas } from './openapi-memos.ts';
 
 /**
  * The OpenAPI 3.1 description of /api/v1. A test checks that every path here has a route and
@@ -579,7 +580,8 @@ export const openApiDocument = {
 		},
 		...feedPaths,
 		...threadPaths,
-		...knowledgePaths
+		...knowledgePaths,
+		...memoPaths
 	} as Record<string, Record<string, unknown>>,
 	security: [{ bearerAuth: [] }, { sessionCookie: [] }],
 	components: {
@@ -595,6 +597,7 @@ export const openApiDocument = {
 			...feedSchemas,
 			...threadSchemas,
 			...knowledgeSchemas,
+			...memoSchemas,
 			Me: {
 				type: 'object',
 				required: ['id', 'email', 'name', 'title', 'department', 'roles'],
