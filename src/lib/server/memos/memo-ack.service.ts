@@ -219,6 +219,6 @@ export async function acknowledgeMemo(
 			return { acknowledgement: row, duplicate: false };
 		});
 	if (!result.duplicate)
-		announceMemoProgress(memoId, await getMemoCounts(db(), memoId, isoDay(now)));
+		announceMemoProgress(memoId, () => getMemoCounts(db(), memoId, isoDay(now)));
 	return result;
 }

@@ -82,7 +82,7 @@ export async function extendDueDate(
 				createdAt: now
 			});
 		});
-	announceMemoProgress(memoId, await getMemoCounts(db(), memoId, isoDay(now)));
+	announceMemoProgress(memoId, () => getMemoCounts(db(), memoId, isoDay(now)));
 	return exception;
 }
 
@@ -146,6 +146,6 @@ export async function acknowledgeOnBehalf(
 			});
 			return row;
 		});
-	announceMemoProgress(memoId, await getMemoCounts(db(), memoId, isoDay(now)));
+	announceMemoProgress(memoId, () => getMemoCounts(db(), memoId, isoDay(now)));
 	return ack;
 }
