@@ -37,6 +37,15 @@
  *     "startPrevHash": "…"                         // optional: the hash of the event just before
  *   }                                              // the first one; default: the genesis hash
  *
+ * An event may be given as a link only, `{ "id", "prevHash", "hash", "redacted": true }`: its
+ * place in the chain is checked, its content is not disclosed (memo evidence packs redact events
+ * about other things this way).
+ *
+ * A memo evidence pack (GET /api/v1/memos/{id}/evidence) also has "memo", "versions",
+ * "acknowledgements" and "exceptions": each row must hash to the `rowHash` its audit event
+ * recorded, and every such event must have its row (src/lib/server/memos/memo-evidence.ts).
+ * Against the database, every memo record is checked against its audit event the same way.
+ *
  * A pack that starts at the first event needs no `startPrevHash`. A pack that is an excerpt
  * (events from the middle of the trail) must give the hash of the event before its first one;
  * it then proves its events are unaltered and complete between its ends, and anyone holding
@@ -53,8 +62,11 @@ import {
 	GENESIS_HASH,
 	verifyChain,
 	type ChainedAuditRow,
-	type ChainVerdict
+	type ChainVerdict,
+	type RedactedAuditRow
 } from '../src/lib/server/audit/chain.ts';
+import { verifyMemoEvidence } from '../src/lib/server/memos/memo-evidence.ts';
+import { verifyMemoRecordsInDatabase } from '../src/lib/server/memos/memo-evidence.repository.ts';
 import { config } from '../src/lib/server/config.ts';
 import { createDb, embeddedDataDir, type Database } from '../src/lib/server/db/index.ts';
 import { startEmbeddedPostgres } from '../src/lib/server/db/embedded.ts';
@@ -95,7 +107,7 @@ function nullableString(row: Record<string, unknown>, key: string, where: string
 	throw new PackError(`${where}: "${key}" must be a string or null`);
 }
 
-function toRow(value: unknown, index: number): ChainedAuditRow {
+function toRow(value: unknown, index: number): ChainedAuditRow | RedactedAuditRow {
 	const where = `auditEvents[${index}]`;
 	if (!isObject(value)) throw new PackError(`${where} is not an object`);
 	const { id, occurredAt, actorId, actorLabel, action, outcome, details, prevHash, hash } = value;
@@ -103,6 +115,16 @@ function toRow(value: unknown, index: number): ChainedAuditRow {
 		throw new PackError(`${where}: "id" must be a positive whole number`);
 	}
 	const at = `${where} (event #${id})`;
+	if (value.redacted === true) {
+		if (
+			typeof prevHash !== 'string' ||
+			!HASH.test(prevHash) ||
+			typeof hash !== 'string' ||
+			!HASH.test(hash)
+		)
+			throw new PackError(`${at}: a redacted event needs "prevHash" and "hash"`);
+		return { id, prevHash, hash, redacted: true };
+	}
 	if (typeof occurredAt !== 'string' || Number.isNaN(Date.parse(occurredAt))) {
 		throw new PackError(`${at}: "occurredAt" must be an ISO 8601 date string`);
 	}
@@ -161,6 +183,8 @@ export function verifyEvidencePack(pack: unknown): ChainVerdict {
 			};
 		}
 	}
+	// A memo evidence pack also carries the memo's records: each must match its audit entry.
+	if (pack.memo !== undefined) return verifyMemoEvidence(pack, rows, verdict);
 	return verdict;
 }
 
@@ -244,6 +268,7 @@ export async function main(
 			const { db, close } = await openDatabase();
 			try {
 				verdict = await verifyAuditTrail(db);
+				if (verdict.ok) verdict = await verifyMemoRecordsInDatabase(db, verdict);
 			} finally {
 				await close();
 			}

@@ -5,6 +5,8 @@ import {
 	seedDemoOrganisation,
 	truncateOrganisation
 } from '../../src/lib/server/demo/seed.ts';
+import { verifyAuditTrail } from '../../scripts/audit-verify.ts';
+import { verifyMemoRecordsInDatabase } from '../../src/lib/server/memos/memo-evidence.repository.ts';
 import { createTestDatabase } from './database.ts';
 
 const { db } = await createTestDatabase();
@@ -108,6 +110,20 @@ describe('demo organisation', () => {
 		expect(mentions.length).toBeGreaterThan(0);
 		const comments = await db.selectFrom('postComment').select(['id', 'parentId']).execute();
 		expect(comments.some((c) => c.parentId !== null)).toBe(true);
+	});
+
+	it('shows official memos: a published policy to everyone, partly acknowledged, sealed', async () => {
+		const memos = await db.selectFrom('memo').select(['id', 'status']).orderBy('id').execute();
+		expect(memos.map((m) => m.status)).toEqual(['published', 'awaiting_approval']);
+		const recipients = await db
+			.selectFrom('memoRecipient')
+			.select(['state'])
+			.where('memoId', '=', memos[0]!.id)
+			.execute();
+		expect(recipients.length).toBeGreaterThanOrEqual(35);
+		expect(recipients.filter((r) => r.state === 'acknowledged')).toHaveLength(12);
+		const verdict = await verifyMemoRecordsInDatabase(db, await verifyAuditTrail(db));
+		expect(verdict.ok).toBe(true);
 	});
 
 	it('gives every account the demo password, hashed with Argon2id', async () => {

@@ -2,6 +2,7 @@
  * The one map of socket.io events between browser and server. Both sides import it so that
  * an event renamed on one side fails the type check on the other.
  */
+import type { MemoCounts, MemoReportEvent } from './memos.ts';
 import type { Ack, MessageView, ThreadView } from './threads.ts';
 
 export interface ServerToClientEvents {
@@ -22,6 +23,8 @@ export interface ServerToClientEvents {
 		lastSeq: number | null;
 		readSeq?: number;
 	}) => void;
+	/** A memo report the socket watches moved (an acknowledgement or exception committed). */
+	'memo:report': (event: MemoReportEvent) => void;
 }
 
 export type JoinResult = {
@@ -72,6 +75,12 @@ export interface ClientToServerEvents {
 		ack: (result: Ack<MessageView>) => void
 	) => void;
 	'thread:typing': (request: { threadId: number }) => void;
+	/** Watch a memo's report live (if allowed to see it); answers the current counts. */
+	'memo:watch-report': (
+		request: { memoId: number },
+		ack: (result: Ack<{ counts: MemoCounts }>) => void
+	) => void;
+	'memo:unwatch-report': (request: { memoId: number }) => void;
 	'thread:read': (
 		request: { threadId: number; seq: number },
 		ack?: (result: Ack<{ readSeq: number }>) => void

@@ -11,6 +11,7 @@ import {
 } from './openapi-common.ts';
 import { knowledgePaths, knowledgeSchemas } from './openapi-knowledge.ts';
 import { searchPaths, searchSchemas } from './openapi-search.ts';
+import { memoPaths, memoSchemas } from './openapi-memos.ts';
 
 /**
  * The OpenAPI 3.1 description of /api/v1. A test checks that every path here has a route and
@@ -581,7 +582,8 @@ export const openApiDocument = {
 		...feedPaths,
 		...threadPaths,
 		...knowledgePaths,
-		...searchPaths
+		...searchPaths,
+		...memoPaths
 	} as Record<string, Record<string, unknown>>,
 	security: [{ bearerAuth: [] }, { sessionCookie: [] }],
 	components: {
@@ -598,6 +600,7 @@ export const openApiDocument = {
 			...threadSchemas,
 			...knowledgeSchemas,
 			...searchSchemas,
+			...memoSchemas,
 			Me: {
 				type: 'object',
 				required: ['id', 'email', 'name', 'title', 'department', 'roles'],

@@ -23,6 +23,16 @@ export type AuditContent = {
 
 export type ChainedAuditRow = AuditContent & { id: number; prevHash: string; hash: string };
 
+/**
+ * An event kept in an exported excerpt only as its link (an evidence pack leaves out the
+ * content of unrelated events): its hash is trusted, its place in the chain is still checked.
+ */
+export type RedactedAuditRow = { id: number; prevHash: string; hash: string; redacted: true };
+
+export function isRedacted(row: ChainedAuditRow | RedactedAuditRow): row is RedactedAuditRow {
+	return (row as RedactedAuditRow).redacted === true;
+}
+
 /** JSON with object keys sorted at every level, so equal content always serialises equally. */
 export function canonicalJson(value: unknown): string {
 	if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
@@ -59,7 +69,7 @@ export type ChainVerdict =
  * Verification can resume across batches by passing the previous batch's `lastHash`.
  */
 export function verifyChain(
-	rows: Iterable<ChainedAuditRow>,
+	rows: Iterable<ChainedAuditRow | RedactedAuditRow>,
 	expectedPrevHash: string = GENESIS_HASH,
 	alreadyChecked = 0
 ): ChainVerdict {
@@ -75,7 +85,7 @@ export function verifyChain(
 					'its previous-hash link does not match the row before it (a row was removed, inserted or reordered)'
 			};
 		}
-		if (auditHash(row.prevHash, row) !== row.hash) {
+		if (!isRedacted(row) && auditHash(row.prevHash, row) !== row.hash) {
 			return {
 				ok: false,
 				checked,

@@ -127,6 +127,134 @@ export interface KbPageRevision {
   title: string;
 }
 
+export interface Memo {
+  attestation: string | null;
+  bodySource: Generated<string>;
+  category: string;
+  createdAt: Generated<Timestamp>;
+  createdBy: number;
+  currentVersion: Generated<number>;
+  dueOn: string | null;
+  id: Generated<number>;
+  includeLaterJoiners: Generated<boolean>;
+  issuingDepartmentId: number;
+  laterJoinerDays: Generated<number>;
+  publishAt: Timestamp | null;
+  publishedAt: Timestamp | null;
+  question: Json | null;
+  reference: string | null;
+  reminderLadder: Generated<Json>;
+  requiresApproval: Generated<boolean>;
+  retractedAt: Timestamp | null;
+  retractedBy: number | null;
+  retractionReason: string | null;
+  reviewComment: string | null;
+  reviewedAt: Timestamp | null;
+  reviewedBy: number | null;
+  status: Generated<string>;
+  supersededBy: number | null;
+  title: string;
+  updatedAt: Generated<Timestamp>;
+}
+
+export interface MemoAcknowledgement {
+  acknowledgedAt: Timestamp;
+  attested: Generated<boolean>;
+  contentHash: string;
+  id: Generated<number>;
+  ip: string | null;
+  memoId: number;
+  onBehalfBy: number | null;
+  onBehalfReason: string | null;
+  userAgent: string | null;
+  userId: number;
+  versionNumber: number;
+}
+
+export interface MemoAudience {
+  departmentId: number | null;
+  exclude: Generated<boolean>;
+  id: Generated<number>;
+  includeSub: Generated<boolean>;
+  kind: string;
+  memoId: number;
+  roleKey: string | null;
+  userId: number | null;
+}
+
+export interface MemoComprehensionAttempt {
+  answer: number;
+  correct: boolean;
+  createdAt: Timestamp;
+  id: Generated<number>;
+  memoId: number;
+  userId: number;
+  versionNumber: number;
+}
+
+export interface MemoEscalation {
+  createdAt: Timestamp;
+  id: Generated<number>;
+  managerId: number;
+  memoId: number;
+  personIds: ArrayType<number>;
+}
+
+export interface MemoException {
+  createdAt: Timestamp;
+  createdBy: number;
+  id: Generated<number>;
+  kind: string;
+  memoId: number;
+  newDueOn: string | null;
+  previousDueOn: string | null;
+  reason: string;
+  userId: number;
+}
+
+export interface MemoRecipient {
+  acknowledgedAt: Timestamp | null;
+  acknowledgedVersion: number | null;
+  acknowledgementId: number | null;
+  deliveredAt: Timestamp;
+  departmentId: number;
+  dueOn: string;
+  escalatedAt: Timestamp | null;
+  extended: Generated<boolean>;
+  firstViewedAt: Timestamp | null;
+  joinedLater: Generated<boolean>;
+  memoId: number;
+  nextReminderAt: Timestamp | null;
+  reminderStep: Generated<number>;
+  state: Generated<string>;
+  userId: number;
+}
+
+export interface MemoReminder {
+  coversFromStep: number | null;
+  id: Generated<number>;
+  kind: string;
+  memoId: number;
+  scheduledFor: Timestamp;
+  sentAt: Timestamp;
+  step: number | null;
+  userId: number;
+}
+
+export interface MemoVersion {
+  bodyHtml: string;
+  bodySource: string;
+  changeKind: string;
+  changeNote: Generated<string>;
+  contentHash: string;
+  createdAt: Timestamp;
+  createdBy: number;
+  id: Generated<number>;
+  memoId: number;
+  number: number;
+  title: string;
+}
+
 export interface Notification {
   actorId: number | null;
   context: Generated<Json>;
@@ -350,6 +478,15 @@ export interface DB {
   kbPageEditor: KbPageEditor;
   kbPageLink: KbPageLink;
   kbPageRevision: KbPageRevision;
+  memo: Memo;
+  memoAcknowledgement: MemoAcknowledgement;
+  memoAudience: MemoAudience;
+  memoComprehensionAttempt: MemoComprehensionAttempt;
+  memoEscalation: MemoEscalation;
+  memoException: MemoException;
+  memoRecipient: MemoRecipient;
+  memoReminder: MemoReminder;
+  memoVersion: MemoVersion;
   notification: Notification;
   oidcLogin: OidcLogin;
   personalAccessToken: PersonalAccessToken;

@@ -8,6 +8,7 @@ import { sql, type Transaction } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { Database } from '../db/index.ts';
 import { seedDemoFeed } from './seed-feed.ts';
+import { seedDemoMemos } from './seed-memos.ts';
 import { hashPassword } from '../auth/password.ts';
 import { demoDepartments, demoPeople } from './organisation.ts';
 
@@ -103,6 +104,7 @@ export async function seedDemoOrganisation(
 			])
 		);
 		await seedDemoFeed(trx, byEmail, new Date());
+		await seedDemoMemos(trx, byEmail, new Date());
 		return true;
 	});
 	if (!seeded) return null;

@@ -4,11 +4,13 @@
  */
 import type { TaskList } from 'graphile-worker';
 import { db } from '../db/index.ts';
+import { runDueMemoReminders } from '../memos/memo-reminder.service.ts';
 import { drainSearchOutbox } from '../search/index-outbox.ts';
 import { searchEngine } from '../search/search.service.ts';
 
 export const SEARCH_INDEX_TASK = 'search_index';
 export const SEARCH_REBUILD_TASK = 'search_rebuild';
+export const MEMO_REMINDERS_TASK = 'memo_reminders';
 
 export const tasks: TaskList = {
 	/** Indexes what waits in the search outbox (added by a trigger on every outbox write). */
@@ -20,11 +22,26 @@ export const tasks: TaskList = {
 	[SEARCH_REBUILD_TASK]: async (_payload, helpers) => {
 		const counts = await searchEngine().rebuild(db());
 		helpers.logger.info(`search index rebuilt: ${JSON.stringify(counts)}`);
+	},
+	/**
+	 * Publishes scheduled memos that are due, sends the reminders whose step has come and the
+	 * overdue digests to managers. Each reminder is claimed and marked sent in the transaction
+	 * that writes its notification, so a crash or a second instance never sends one twice.
+	 */
+	[MEMO_REMINDERS_TASK]: async (_payload, helpers) => {
+		const done = await runDueMemoReminders(new Date());
+		if (done.published || done.reminders || done.escalated)
+			helpers.logger.info(`memo reminders: ${JSON.stringify(done)}`);
 	}
 };
 
 /**
- * Safety nets: a drain every minute picks up outbox rows whose wake-up was lost (rows written
- * before the worker's schema existed, or a job whose worker died while it held the job).
+ * Every minute: the memo reminder ladder (and scheduled publishing), and a search drain as a
+ * safety net that picks up outbox rows whose wake-up was lost (rows written before the worker's
+ * schema existed, or a job whose worker died while it held the job). `?max=1`: no retries pile
+ * up, the next minute runs it again anyway.
  */
-export const crontab = `* * * * * ${SEARCH_INDEX_TASK} ?max=1`;
+export const crontab = [
+	`* * * * * ${SEARCH_INDEX_TASK} ?max=1`,
+	`* * * * * ${MEMO_REMINDERS_TASK} ?max=1`
+].join('\n');

@@ -2,16 +2,15 @@
  * Reading knowledge pages: a page with its breadcrumbs, sub-pages, backlinks and governance
  * state; a space's tree; history and diffs; pages due for review; the editor's preview.
  */
-import { diffLines } from 'diff';
 import { z } from 'zod';
 import type { RequestContext } from '../context.ts';
 import { db } from '../db/index.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import { decodeCursor, encodeCursor } from '../pagination.ts';
 import { requireActor } from '../feeds/post.service.ts';
+import { diffTexts } from '../markdown/diff.ts';
 import { departmentTree, type DepartmentNode } from '../org/directory.service.ts';
 import type {
-	DiffPart,
 	PageDiffView,
 	PageRef,
 	PageTreeNode,
@@ -295,21 +294,8 @@ export async function getPageRevision(ctx: RequestContext, pageId: number, numbe
 	return { ...toRevisionView(row), bodySource: row.bodySource, bodyHtml: row.bodyHtml };
 }
 
-/** A line diff between two texts, as parts to show inline. */
-export function diffTexts(
-	before: string,
-	after: string
-): Omit<PageDiffView, 'from' | 'to' | 'titleChanged'> {
-	const parts: DiffPart[] = diffLines(before, after).map((change) => ({
-		kind: change.added ? 'added' : change.removed ? 'removed' : 'same',
-		text: change.value
-	}));
-	const count = (kind: DiffPart['kind']) =>
-		parts
-			.filter((p) => p.kind === kind)
-			.reduce((n, p) => n + p.text.split('\n').filter(Boolean).length, 0);
-	return { parts, added: count('added'), removed: count('removed') };
-}
+/** A line diff between two texts (kept here too: routes import it from this module). */
+export { diffTexts };
 
 /** The difference between two revisions of a page (either order). */
 export async function diffPageRevisions(

@@ -3,6 +3,7 @@
  * and assign roles. Administrators only; refusals are audited.
  */
 import { enqueueSearchIndex } from '../search/outbox.repository.ts';
+import { deliverMemosToJoiners } from '../memos/memo-joiners.ts';
 import { z } from 'zod';
 import { recordAudit, recordDenied } from '../audit/audit.service.ts';
 import { deleteUserSessions } from '../auth/session.repository.ts';
@@ -120,6 +121,7 @@ export async function createPerson(ctx: RequestContext, input: PersonInput): Pro
 			await checkReferences(trx, input);
 			const person = await insertPerson(trx, { ...input, avatarUrl: null });
 			await enqueueSearchIndex(trx, [{ kind: 'person', id: person.id }]);
+			await deliverMemosToJoiners(trx, [person.id]);
 			await recordAudit(trx, ctx, {
 				action: 'person.create',
 				objectType: 'user',
@@ -149,6 +151,7 @@ export async function updatePerson(
 			await checkReferences(trx, input, personId);
 			const after = await updatePersonRow(trx, personId, input);
 			await enqueueSearchIndex(trx, [{ kind: 'person', id: personId }]);
+			if (after.departmentId !== before.departmentId) await deliverMemosToJoiners(trx, [personId]);
 			await recordAudit(trx, ctx, {
 				action: 'person.update',
 				objectType: 'user',

@@ -12,6 +12,7 @@
  * status active), while a blank title cell clears the title.
  */
 import { enqueueSearchIndex } from '../search/outbox.repository.ts';
+import { deliverMemosToJoiners } from '../memos/memo-joiners.ts';
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { recordAudit, recordDenied } from '../audit/audit.service.ts';
@@ -414,6 +415,13 @@ export async function applyStaffImport(
 			await enqueueSearchIndex(
 				trx,
 				[...new Set(ids.values())].map((id) => ({ kind: 'person' as const, id }))
+			);
+			// New people and people who moved receive the memos their department's audience gets.
+			await deliverMemosToJoiners(
+				trx,
+				plan.resolved
+					.filter((r) => r.action === 'create' || r.current!.departmentId !== r.departmentId)
+					.map((r) => ids.get(r.email)!)
 			);
 			await recordAudit(trx, ctx, {
 				action: 'people.import',

@@ -10,6 +10,7 @@ import { validateSessionToken } from '../auth/session.ts';
 import { config } from '../config.ts';
 import { db } from '../db/index.ts';
 import { feedRoomsFor } from '../feeds/feed-events.ts';
+import { registerMemoSocketHandlers } from '../memos/memo-socket.ts';
 import { registerThreadSocketHandlers } from '../threads/thread-socket.ts';
 import { logger } from '../log.ts';
 import { loadActor } from '../org/actor.ts';
@@ -49,6 +50,7 @@ export function registerRealtimeHandlers(): boolean {
 
 	io.on('connection', (socket) => {
 		registerThreadSocketHandlers(socket);
+		registerMemoSocketHandlers(socket);
 		socket.emit('hello', { serverTime: new Date().toISOString() });
 		socket.on('ping', (ack) => {
 			if (typeof ack === 'function') ack('pong');

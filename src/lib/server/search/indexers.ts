@@ -87,12 +87,16 @@ const INDEXERS: Record<SearchKind, (ids: number[] | null) => RawBuilder<SourceDo
 			null::bigint as author_id, u.created_at, u.updated_at
 		from users u join department d on d.id = u.department_id
 		where u.status = 'active' ${only('u.id', ids)}`,
-	// Memos do not exist yet; their indexer will restrict each to its recipients through
-	// allowed_user_ids. Until then no source yields a memo document.
-	memo: () => sql`
-		select 'memo' as kind, 0::bigint as source_id, null::bigint, null::bigint[], '' as title,
-			'' as body, '' as url, '' as context, null::bigint, now(), now()
-		where false`
+	// A memo is found only by its recipients and its author (allowed_user_ids), in the text of
+	// its current version; drafts and retracted memos are not searchable.
+	memo: (ids) => sql`
+		select 'memo' as kind, m.id as source_id, m.issuing_department_id,
+			array(select r.user_id from memo_recipient r where r.memo_id = m.id) || m.created_by,
+			v.title, search_text(v.body_source) as body, '/memos/' || m.id as url,
+			initcap(m.category) || coalesce(' ' || m.reference, '') as context,
+			m.created_by as author_id, coalesce(m.published_at, m.created_at), v.created_at
+		from memo m join memo_version v on v.memo_id = m.id and v.number = m.current_version
+		where m.status in ('published', 'superseded') ${only('m.id', ids)}`
 };
 
 /** The documents of these sources of one kind (every source of the kind when `ids` is null). */

@@ -1,0 +1,115 @@
+/**
+ * Writing the append-only memo record: each version, acknowledgement and exception is inserted
+ * together with an audit entry, in the caller's transaction, whose details carry the row's hash.
+ * The hash chain then covers the row: altering it afterwards is found by `npm run audit:verify`.
+ */
+import type { Transaction } from 'kysely';
+import { recordAudit } from '../audit/audit.service.ts';
+import type { RequestContext } from '../context.ts';
+import type { DB } from '../db/schema.ts';
+import { renderMarkdown } from '../markdown/render.ts';
+import {
+	acknowledgementRowHash,
+	exceptionRowHash,
+	memoContentHash,
+	versionRowHash
+} from './memo-hash.ts';
+import {
+	insertAcknowledgement,
+	insertException,
+	type AcknowledgementRow,
+	type ExceptionRow
+} from './memo-recipient.repository.ts';
+import { insertVersion, type MemoVersionRow } from './memo.repository.ts';
+
+/** Appends version `number` of a memo, rendered by the shared renderer, and audits it. */
+export async function appendVersion(
+	trx: Transaction<DB>,
+	ctx: RequestContext,
+	input: {
+		memoId: number;
+		number: number;
+		title: string;
+		bodySource: string;
+		changeKind: 'initial' | 'material' | 'editorial';
+		changeNote: string;
+		createdBy: number;
+		now: Date;
+	}
+): Promise<MemoVersionRow> {
+	const version = await insertVersion(trx, {
+		memoId: input.memoId,
+		number: input.number,
+		title: input.title,
+		bodySource: input.bodySource,
+		bodyHtml: renderMarkdown(input.bodySource).html,
+		contentHash: memoContentHash(input),
+		changeKind: input.changeKind,
+		changeNote: input.changeNote,
+		createdBy: input.createdBy,
+		createdAt: input.now
+	});
+	await recordAudit(trx, ctx, {
+		action: 'memo.version',
+		objectType: 'memo_version',
+		objectId: version.id,
+		occurredAt: input.now,
+		details: {
+			memoId: version.memoId,
+			number: version.number,
+			changeKind: version.changeKind,
+			contentHash: version.contentHash,
+			rowHash: versionRowHash(version)
+		}
+	});
+	return version;
+}
+
+/**
+ * Appends an acknowledgement unless the person already acknowledged this version (a double
+ * click, a retry): then returns the existing one with `duplicate: true`, and audits nothing.
+ */
+export async function appendAcknowledgement(
+	trx: Transaction<DB>,
+	ctx: RequestContext,
+	ack: Omit<AcknowledgementRow, 'id'>
+): Promise<AcknowledgementRow | undefined> {
+	const row = await insertAcknowledgement(trx, ack);
+	if (!row) return undefined;
+	await recordAudit(trx, ctx, {
+		action: row.onBehalfBy ? 'memo.acknowledge_on_behalf' : 'memo.acknowledge',
+		objectType: 'memo_acknowledgement',
+		objectId: row.id,
+		occurredAt: row.acknowledgedAt,
+		details: {
+			memoId: row.memoId,
+			userId: row.userId,
+			versionNumber: row.versionNumber,
+			contentHash: row.contentHash,
+			rowHash: acknowledgementRowHash(row)
+		}
+	});
+	return row;
+}
+
+export async function appendException(
+	trx: Transaction<DB>,
+	ctx: RequestContext,
+	exception: Omit<ExceptionRow, 'id'>
+): Promise<ExceptionRow> {
+	const row = await insertException(trx, exception);
+	await recordAudit(trx, ctx, {
+		action: `memo.exception.${row.kind}`,
+		objectType: 'memo_exception',
+		objectId: row.id,
+		occurredAt: row.createdAt,
+		details: {
+			memoId: row.memoId,
+			userId: row.userId,
+			newDueOn: row.newDueOn,
+			reason: row.reason,
+			rowHash: exceptionRowHash(row)
+		}
+	});
+	return row;
+}

@@ -1,0 +1,78 @@
+/**
+ * Who may do what with memos, as plain functions of (actor, memo). Managers issue to their
+ * subtree; communications staff and administrators to anyone. Approval needs a second person
+ * with the right to issue from the memo's department.
+ */
+import type { Actor } from '../org/actor.ts';
+import { managesDepartment } from '../org/department.policy.ts';
+import type { AudienceEntry } from '../../shared/schemas/memos.ts';
+
+type MemoRef = { createdBy: number; issuingDepartmentId: number };
+
+/** Communications staff and administrators issue to anyone. */
+export function issuesToAnyone(actor: Actor): boolean {
+	return actor.isAdmin || actor.isCommunications;
+}
+
+/** May the actor issue memos in the name of this department? */
+export function canIssueFrom(actor: Actor, departmentId: number): boolean {
+	return issuesToAnyone(actor) || managesDepartment(actor, departmentId);
+}
+
+/**
+ * The audience entries the actor may not address, with why. Exclusions are always allowed;
+ * a manager addresses departments and people in their subtree only. `personDepartments` maps the
+ * named people to their departments.
+ */
+export function audienceRefusals(
+	actor: Actor,
+	audience: AudienceEntry[],
+	personDepartments: Map<number, number>
+): string[] {
+	if (issuesToAnyone(actor)) return [];
+	const refusals: string[] = [];
+	for (const entry of audience) {
+		if (entry.exclude) continue;
+		if (entry.kind === 'organisation' || entry.kind === 'role')
+			refusals.push(
+				'Only communications staff and administrators address the whole organisation or a role.'
+			);
+		else if (entry.kind === 'department' && !managesDepartment(actor, entry.departmentId))
+			refusals.push('You can address only departments you manage.');
+		else if (entry.kind === 'person') {
+			const department = personDepartments.get(entry.userId);
+			if (department === undefined || !managesDepartment(actor, department))
+				refusals.push('You can address only people in the departments you manage.');
+		}
+	}
+	return [...new Set(refusals)];
+}
+
+/** The author edits their draft; administrators too. */
+export function canEditMemo(actor: Actor, memo: MemoRef): boolean {
+	return memo.createdBy === actor.id || actor.isAdmin;
+}
+
+/** A second person who could issue from the memo's department; never the author. */
+export function canApproveMemo(actor: Actor, memo: MemoRef): boolean {
+	return memo.createdBy !== actor.id && canIssueFrom(actor, memo.issuingDepartmentId);
+}
+
+/** The issuer, the managers of the issuing department, and administrators see the report. */
+export function canViewMemoReport(actor: Actor, memo: MemoRef): boolean {
+	return (
+		memo.createdBy === actor.id ||
+		actor.isAdmin ||
+		managesDepartment(actor, memo.issuingDepartmentId)
+	);
+}
+
+/**
+ * Extending a person's due date or recording an acknowledgement on their behalf: their
+ * department's managers, the issuer, and administrators.
+ */
+export function canMakeException(actor: Actor, memo: MemoRef, personDepartmentId: number): boolean {
+	return (
+		actor.isAdmin || memo.createdBy === actor.id || managesDepartment(actor, personDepartmentId)
+	);
+}

@@ -1,0 +1,242 @@
+/**
+ * Acknowledging memos against a real database: the record kept, idempotent under concurrent
+ * double clicks, refusals (not addressed, superseded, retracted), comprehension questions,
+ * material and editorial amendments, and exceptions.
+ */
+import { describe, expect, it } from 'vitest';
+import { ConflictError, ForbiddenError, ValidationError } from '../../src/lib/server/errors.ts';
+import {
+	acknowledgeMemo,
+	listMyPendingMemos,
+	openMemo,
+	SupersededVersionError
+} from '../../src/lib/server/memos/memo-ack.service.ts';
+import {
+	acknowledgeOnBehalf,
+	extendDueDate
+} from '../../src/lib/server/memos/memo-exception.service.ts';
+import { amendMemo, retractMemo } from '../../src/lib/server/memos/memo-publish.service.ts';
+import { createTestDatabase } from './database.ts';
+import { draft, memoOrganisation, publishNew } from './memo-fixtures.ts';
+
+const { db } = await createTestDatabase();
+const { departments: d, people: p, as } = await memoOrganisation(db, 'a');
+
+describe('acknowledging', () => {
+	it('records person, version, content hash, time, IP and user agent; viewed separately', async () => {
+		const memo = await publishNew(
+			as.olga,
+			draft({
+				issuingDepartmentId: d.ops.id,
+				audience: [
+					{ kind: 'department', departmentId: d.field.id, includeSub: true, exclude: false }
+				]
+			})
+		);
+		expect((await listMyPendingMemos(as.nina)).map((m) => m.id)).toContain(memo.id);
+		const view = await openMemo(as.nina, memo.id);
+		expect(view.recipient).toMatchObject({ state: 'pending' });
+		expect(view.recipient?.firstViewedAt).not.toBeNull();
+		const { acknowledgement } = await acknowledgeMemo(as.nina, memo.id, {
+			version: 1,
+			attested: false,
+			answer: null
+		});
+		expect(acknowledgement).toMatchObject({
+			userId: p.nina.id,
+			versionNumber: 1,
+			contentHash: view.version!.contentHash,
+			ip: '127.0.0.1',
+			userAgent: 'vitest'
+		});
+		expect((await listMyPendingMemos(as.nina)).map((m) => m.id)).not.toContain(memo.id);
+	});
+
+	it('is idempotent under concurrent double clicks', async () => {
+		const memo = await publishNew(
+			as.olga,
+			draft({
+				issuingDepartmentId: d.ops.id,
+				audience: [
+					{ kind: 'department', departmentId: d.field.id, includeSub: true, exclude: false }
+				]
+			})
+		);
+		const results = await Promise.all(
+			Array.from({ length: 6 }, () =>
+				acknowledgeMemo(as.noah, memo.id, { version: 1, attested: false, answer: null })
+			)
+		);
+		expect(new Set(results.map((r) => r.acknowledgement.id)).size).toBe(1);
+		expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
+		const audits = await db
+			.selectFrom('auditEvent')
+			.where('action', '=', 'memo.acknowledge')
+			.where('objectId', '=', String(results[0]!.acknowledgement.id))
+			.select('id')
+			.execute();
+		expect(audits).toHaveLength(1);
+	});
+
+	it('refuses memos not addressed to you (403, audited), retracted ones, and superseded versions', async () => {
+		const memo = await publishNew(
+			as.olga,
+			draft({
+				issuingDepartmentId: d.ops.id,
+				audience: [
+					{ kind: 'department', departmentId: d.field.id, includeSub: true, exclude: false }
+				]
+			})
+		);
+		await expect(
+			acknowledgeMemo(as.lena, memo.id, { version: 1, attested: false, answer: null })
+		).rejects.toThrow(ForbiddenError);
+		const denied = await db
+			.selectFrom('auditEvent')
+			.where('action', '=', 'memo.acknowledge')
+			.where('objectId', '=', String(memo.id))
+			.where('outcome', '=', 'denied')
+			.select('actorId')
+			.execute();
+		expect(denied).toEqual([{ actorId: p.lena.id }]);
+
+		await amendMemo(as.olga, memo.id, { body: 'New text\n', kind: 'editorial', note: '' });
+		const stale = await acknowledgeMemo(as.fred, memo.id, {
+			version: 1,
+			attested: false,
+			answer: null
+		}).catch((e) => e);
+		expect(stale).toBeInstanceOf(SupersededVersionError);
+		expect(stale).toMatchObject({ status: 409, currentVersion: 2 });
+
+		await retractMemo(as.olga, memo.id, { reason: 'Wrong audience' });
+		await expect(
+			acknowledgeMemo(as.fred, memo.id, { version: 2, attested: false, answer: null })
+		).rejects.toThrow(/retracted/);
+	});
+
+	it('explains a wrong comprehension answer and records every attempt', async () => {
+		const memo = await publishNew(
+			as.olga,
+			draft({
+				issuingDepartmentId: d.ops.id,
+				attestation: 'I will lock my screen.',
+				question: {
+					prompt: 'What do you lock?',
+					options: ['The door', 'The screen'],
+					answer: 1,
+					explanation: 'The memo asks you to lock your screen.'
+				},
+				audience: [
+					{ kind: 'department', departmentId: d.field.id, includeSub: true, exclude: false }
+				]
+			})
+		);
+		await expect(
+			acknowledgeMemo(as.fred, memo.id, { version: 1, attested: false, answer: 1 })
+		).rejects.toThrow(/Tick the statement/);
+		const wrong = await acknowledgeMemo(as.fred, memo.id, {
+			version: 1,
+			attested: true,
+			answer: 0
+		}).catch((e) => e);
+		expect(wrong).toBeInstanceOf(ValidationError);
+		expect(wrong.message).toMatch(/lock your screen/);
+		const ok = await acknowledgeMemo(as.fred, memo.id, { version: 1, attested: true, answer: 1 });
+		expect(ok.acknowledgement.attested).toBe(true);
+		const attempts = await db
+			.selectFrom('memoComprehensionAttempt')
+			.select(['answer', 'correct'])
+			.where('memoId', '=', memo.id)
+			.orderBy('id')
+			.execute();
+		expect(attempts).toEqual([
+			{ answer: 0, correct: false },
+			{ answer: 1, correct: true }
+		]);
+	});
+});
+
+describe('amendments', () => {
+	it('material puts everyone back to pending; editorial keeps earlier acknowledgements', async () => {
+		const memo = await publishNew(
+			as.olga,
+			draft({
+				issuingDepartmentId: d.ops.id,
+				audience: [
+					{ kind: 'department', departmentId: d.field.id, includeSub: true, exclude: false }
+				]
+			})
+		);
+		await acknowledgeMemo(as.fred, memo.id, { version: 1, attested: false, answer: null });
+		const editorial = await amendMemo(as.olga, memo.id, {
+			body: '# Clean desk\n\nLock your screen!\n',
+			kind: 'editorial',
+			note: 'Typo'
+		});
+		expect(editorial).toMatchObject({ version: 2, reset: 0 });
+		expect(editorial.diff.added).toBe(1);
+		let fred = await openMemo(as.fred, memo.id);
+		expect(fred.recipient).toMatchObject({ state: 'acknowledged', acknowledgedVersion: 1 });
+		await acknowledgeMemo(as.nina, memo.id, { version: 2, attested: false, answer: null });
+
+		const material = await amendMemo(as.olga, memo.id, {
+			body: '# Clean desk\n\nLock your screen and drawers.\n',
+			kind: 'material',
+			note: ''
+		});
+		expect(material).toMatchObject({ version: 3, reset: 2 });
+		fred = await openMemo(as.fred, memo.id);
+		expect(fred.recipient).toMatchObject({ state: 'pending', acknowledgedVersion: 1 });
+		expect(fred.changes).toMatchObject({ fromVersion: 1, added: 1, removed: 1 });
+		await acknowledgeMemo(as.fred, memo.id, { version: 3, attested: false, answer: null });
+		const acks = await db
+			.selectFrom('memoAcknowledgement')
+			.select(['userId', 'versionNumber'])
+			.where('memoId', '=', memo.id)
+			.orderBy('id')
+			.execute();
+		expect(acks).toEqual([
+			{ userId: p.fred.id, versionNumber: 1 },
+			{ userId: p.nina.id, versionNumber: 2 },
+			{ userId: p.fred.id, versionNumber: 3 }
+		]);
+	});
+});
+
+describe('exceptions', () => {
+	it('extends one due date and records an acknowledgement on behalf, each with a reason', async () => {
+		const memo = await publishNew(
+			as.olga,
+			draft({
+				issuingDepartmentId: d.ops.id,
+				audience: [
+					{ kind: 'department', departmentId: d.field.id, includeSub: true, exclude: false }
+				]
+			})
+		);
+		await expect(
+			extendDueDate(as.fred, memo.id, p.nina.id, { dueOn: '2099-03-01', reason: 'Leave' })
+		).rejects.toThrow(ForbiddenError);
+		const ext = await extendDueDate(as.olga, memo.id, p.nina.id, {
+			dueOn: '2099-03-01',
+			reason: 'On leave'
+		});
+		expect(ext).toMatchObject({
+			kind: 'extension',
+			previousDueOn: '2099-01-31',
+			newDueOn: '2099-03-01'
+		});
+		const ack = await acknowledgeOnBehalf(as.olga, memo.id, p.noah.id, {
+			reason: 'Read to him in person'
+		});
+		expect(ack).toMatchObject({
+			userId: p.noah.id,
+			onBehalfBy: p.olga.id,
+			onBehalfReason: 'Read to him in person'
+		});
+		await expect(
+			acknowledgeOnBehalf(as.olga, memo.id, p.noah.id, { reason: 'again' })
+		).rejects.toThrow(ConflictError);
+	});
+});
