@@ -9,11 +9,13 @@ import * as createIdentity from './2026_11_22_1000_create_identity.ts';
 import * as createFeeds from './2026_11_22_1100_create_feeds.ts';
 import * as createThreads from './2026_11_22_1200_create_threads.ts';
 import * as createKnowledge from './2026_12_03_0800_create_knowledge.ts';
+import * as tuneFeedIndexes from './2026_12_03_0850_tune_feed_indexes.ts';
 
 export const migrations: Record<string, Migration> = {
 	'2026_11_22_0900_create_organisation': createOrganisation,
 	'2026_11_22_1000_create_identity': createIdentity,
 	'2026_11_22_1100_create_feeds': createFeeds,
 	'2026_11_22_1200_create_threads': createThreads,
-	'2026_12_03_0800_create_knowledge': createKnowledge
+	'2026_12_03_0800_create_knowledge': createKnowledge,
+	'2026_12_03_0850_tune_feed_indexes': tuneFeedIndexes
 };
