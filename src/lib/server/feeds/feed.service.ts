@@ -18,17 +18,12 @@ import type { FeedPage, PostView } from '../../shared/feeds.ts';
 import { REACTION_KINDS, type ReactionKind } from '../../shared/schemas/feeds.ts';
 import {
 	listAuthorFeedKeys,
-	listDepartmentFeedKeys,
-	listHomeFeedKeys,
-	listTopPostIds,
+	listFeedPage,
 	type FeedKey,
+	type FeedPostRow,
 	type HomeFeedSources
 } from './feed.repository.ts';
-import {
-	countDepartmentFollowers,
-	listFollowedDepartmentIds,
-	listFollows
-} from './follow.repository.ts';
+import { countDepartmentFollowers, listFollowedDepartmentIds } from './follow.repository.ts';
 import { listActivePeople } from '../org/person.repository.ts';
 import {
 	canDeletePost,
@@ -37,7 +32,7 @@ import {
 	canPostTo,
 	canViewPostHistory
 } from './post.policy.ts';
-import { listPostDetails } from './post.repository.ts';
+import { listPostDetails, type PostDetailsRow } from './post.repository.ts';
 import { getVisiblePost, hiddenDepartmentsOf, requireActor } from './post.service.ts';
 
 export const FEED_PAGE_SIZE = 20;
@@ -55,11 +50,8 @@ function announcementsSince(now: Date): Date {
 	return new Date(now.getTime() - ANNOUNCEMENT_DAYS * 24 * 60 * 60 * 1000);
 }
 
-/** Turns post ids into views, in one query. */
-export async function loadPostViews(actor: Actor, ids: number[]): Promise<PostView[]> {
-	if (!ids.length) return [];
-	const details = await listPostDetails(db(), ids, actor.id);
-	return details.map((p) => ({
+function toPostView(actor: Actor, p: PostDetailsRow): PostView {
+	return {
 		id: p.id,
 		author: { id: p.authorId, name: p.authorName, title: p.authorTitle },
 		department:
@@ -83,25 +75,48 @@ export async function loadPostViews(actor: Actor, ids: number[]): Promise<PostVi
 			pin: canPinPost(actor, p),
 			viewHistory: canViewPostHistory(actor, p) && p.editedAt !== null
 		}
-	}));
+	};
 }
 
-async function page(actor: Actor, keys: FeedKey[], topIds: number[] | null): Promise<FeedPage> {
-	const shown = keys.slice(0, FEED_PAGE_SIZE);
-	const last = shown.at(-1);
-	// One load for the top and the stream: every query here is a round trip.
-	const views = await loadPostViews(actor, [...(topIds ?? []), ...shown.map((k) => k.id)]);
-	const byId = new Map(views.map((v) => [v.id, v]));
-	const pick = (ids: number[]) => ids.flatMap((id) => byId.get(id) ?? []);
-	const top = pick(topIds ?? []);
-	const posts = pick(shown.map((k) => k.id));
+/** Turns post ids into views, in one query. */
+export async function loadPostViews(actor: Actor, ids: number[]): Promise<PostView[]> {
+	if (!ids.length) return [];
+	const details = await listPostDetails(db(), ids, actor.id);
+	return details.map((p) => toPostView(actor, p));
+}
+
+/**
+ * A page of a feed, top and stream, in one query. The stream is read one post past the page
+ * to know whether there is a next one.
+ */
+async function feedPage(
+	actor: Actor,
+	sources: HomeFeedSources,
+	cursor: FeedKey | undefined
+): Promise<FeedPage> {
+	const rows: FeedPostRow[] = await listFeedPage(db(), {
+		viewerId: actor.id,
+		sources,
+		cursor,
+		limit: FEED_PAGE_SIZE + 1,
+		withTop: !cursor
+	});
+	const top: PostView[] = [];
+	const posts: PostView[] = [];
+	let more = false;
+	let last: PostDetailsRow | undefined;
+	for (const row of rows) {
+		if (row.part === 'top') top.push(toPostView(actor, row));
+		else if (posts.length === FEED_PAGE_SIZE) more = true;
+		else {
+			posts.push(toPostView(actor, row));
+			last = row;
+		}
+	}
 	return {
 		top,
 		posts,
-		nextCursor:
-			keys.length > FEED_PAGE_SIZE && last
-				? encodeCursor([last.createdAt.toISOString(), last.id])
-				: null
+		nextCursor: more && last ? encodeCursor([last.createdAt.toISOString(), last.id]) : null
 	};
 }
 
@@ -120,10 +135,6 @@ export async function getHomeFeed(
 ): Promise<FeedPage> {
 	const actor = requireActor(ctx);
 	const hidden = await hiddenDepartmentsOf(actor);
-	const { departmentIds: followedDepartments, personIds: followedPeople } = await listFollows(
-		db(),
-		actor.id
-	);
 	const since = announcementsSince(now);
 	let sources: HomeFeedSources;
 	if (input.department === 'organisation') {
@@ -143,28 +154,17 @@ export async function getHomeFeed(
 			announcementsSince: since
 		};
 	} else {
+		// Their own department, and (read in the same query) the departments and people they follow.
 		sources = {
-			departmentIds: [...new Set([actor.departmentId, ...followedDepartments])].filter(
-				(id) => !hidden.includes(id)
-			),
-			personIds: followedPeople,
+			departmentIds: [actor.departmentId],
+			personIds: [],
 			includeOrganisation: true,
 			hiddenDepartmentIds: hidden,
-			announcementsSince: since
+			announcementsSince: since,
+			followedBy: actor.id
 		};
 	}
-	const cursor = decodeFeedCursor(input.cursor);
-	const [keys, topIds] = await Promise.all([
-		listHomeFeedKeys(db(), sources, cursor, FEED_PAGE_SIZE + 1),
-		cursor
-			? Promise.resolve(null)
-			: listTopPostIds(db(), {
-					departmentIds: sources.departmentIds,
-					includeAnnouncements: sources.includeOrganisation,
-					announcementsSince: since
-				})
-	]);
-	return page(actor, keys, topIds);
+	return feedPage(actor, sources, decodeFeedCursor(input.cursor));
 }
 
 /** A department's own feed, pinned posts on top. NotFoundError for a department hidden to the viewer. */
@@ -176,18 +176,17 @@ export async function getDepartmentFeed(
 	const actor = requireActor(ctx);
 	if ((await hiddenDepartmentsOf(actor)).includes(departmentId))
 		throw new NotFoundError('That department does not exist.');
-	const key = decodeFeedCursor(cursor);
-	const [keys, topIds] = await Promise.all([
-		listDepartmentFeedKeys(db(), departmentId, key, FEED_PAGE_SIZE + 1),
-		key
-			? Promise.resolve(null)
-			: listTopPostIds(db(), {
-					departmentIds: [departmentId],
-					includeAnnouncements: false,
-					announcementsSince: new Date()
-				})
-	]);
-	return page(actor, keys, topIds);
+	return feedPage(
+		actor,
+		{
+			departmentIds: [departmentId],
+			personIds: [],
+			includeOrganisation: false,
+			hiddenDepartmentIds: [],
+			announcementsSince: new Date()
+		},
+		decodeFeedCursor(cursor)
+	);
 }
 
 /** A person's recent posts as the viewer may see them (profile pages). */
