@@ -11,7 +11,9 @@ import type { Actor } from '../org/actor.ts';
 import {
 	getDepartmentBySlug,
 	listAllDepartments,
-	listDepartmentRefs
+	listDepartmentRefs,
+	listDepartmentRefsCached,
+	type DepartmentRef
 } from '../org/department.repository.ts';
 import { decodeCursor, encodeCursor } from '../pagination.ts';
 import type { FeedPage, PostView } from '../../shared/feeds.ts';
@@ -281,38 +283,79 @@ export async function getDepartmentOverview(ctx: RequestContext, slug: string) {
 	};
 }
 
+/** A department in the feed filter: its label is indented with em spaces by its depth in the tree. */
+export type DepartmentOption = { id: number; label: string };
+
+/** The filter menus already built, per list of departments and per set of hidden ones. */
+const filterMenus = new WeakMap<readonly DepartmentRef[], Map<string, DepartmentOption[]>>();
+
 /**
- * What the feed page needs besides the feed, from one read of the departments: where the actor
- * may post, and every department they may see (tree order, with depth) for the filter.
+ * Every department not in `hidden`, in tree order with its depth: the same for everyone who may
+ * see the same departments, so it is built once per department list (see
+ * `listDepartmentRefsCached`) and set of hidden departments. Shared: never modify it.
  */
-export async function getFeedPageOptions(ctx: RequestContext) {
+function departmentMenu(
+	departments: readonly DepartmentRef[],
+	hidden: number[]
+): readonly DepartmentOption[] {
+	let menus = filterMenus.get(departments);
+	if (!menus) filterMenus.set(departments, (menus = new Map()));
+	const key = hidden.join(',');
+	const known = menus.get(key);
+	if (known) return known;
+
+	const visible = departments.filter((d) => !hidden.includes(d.id));
+	const children = new Map<number | null, DepartmentRef[]>();
+	for (const d of visible) children.set(d.parentId, [...(children.get(d.parentId) ?? []), d]);
+	const visibleIds = new Set(visible.map((d) => d.id));
+	const tree: DepartmentOption[] = [];
+	const add = (d: DepartmentRef, depth: number) =>
+		// Options cannot hold markup: em spaces show the tree's depth.
+		tree.push({ id: d.id, label: `${'\u2003'.repeat(depth)}${d.name}` });
+	const walk = (parentId: number | null, depth: number) => {
+		for (const d of children.get(parentId) ?? []) {
+			add(d, depth);
+			walk(d.id, depth + 1);
+		}
+	};
+	// Roots: departments whose parent is not visible (normally just the organisation's root).
+	for (const d of visible)
+		if (d.parentId === null || !visibleIds.has(d.parentId)) {
+			add(d, 0);
+			walk(d.id, 1);
+		}
+	menus.set(key, tree);
+	return tree;
+}
+
+/**
+ * What the feed page needs besides the feed, from one (remembered) read of the departments:
+ * where the actor may post, every department they may see (tree order, indented labels) for the
+ * filter, and the department `filter` names if they may see it.
+ */
+export async function getFeedPageOptions(ctx: RequestContext, filter: number | null = null) {
 	const actor = requireActor(ctx);
-	const departments = (await listDepartmentRefs(db())).filter(
-		(d) => !actor.hiddenDepartmentIds.includes(d.id)
-	);
+	const departments = await listDepartmentRefsCached(db());
 	const own = departments.find((d) => d.id === actor.departmentId);
 	const audiences: PostAudience[] = [
 		...(own ? [{ value: String(own.id), label: `${own.name} (your department)` }] : []),
 		...(canPostTo(actor, null) ? [{ value: 'organisation', label: 'Whole organisation' }] : []),
 		...departments
-			.filter((d) => d.id !== actor.departmentId && canPostTo(actor, d.id))
+			.filter(
+				(d) =>
+					d.id !== actor.departmentId &&
+					!actor.hiddenDepartmentIds.includes(d.id) &&
+					canPostTo(actor, d.id)
+			)
 			.map((d) => ({ value: String(d.id), label: d.name }))
 	];
-	const children = new Map<number | null, typeof departments>();
-	for (const d of departments) children.set(d.parentId, [...(children.get(d.parentId) ?? []), d]);
-	const visibleIds = new Set(departments.map((d) => d.id));
-	const tree: { id: number; name: string; depth: number }[] = [];
-	const walk = (parentId: number | null, depth: number) => {
-		for (const d of children.get(parentId) ?? []) {
-			tree.push({ id: d.id, name: d.name, depth });
-			walk(d.id, depth + 1);
-		}
+	const filtered =
+		filter === null || actor.hiddenDepartmentIds.includes(filter)
+			? undefined
+			: departments.find((d) => d.id === filter);
+	return {
+		audiences,
+		departments: departmentMenu(departments, actor.hiddenDepartmentIds),
+		filteredDepartment: filtered ? { id: filtered.id, name: filtered.name } : null
 	};
-	// Roots: departments whose parent is not visible (normally just the organisation's root).
-	for (const d of departments)
-		if (d.parentId === null || !visibleIds.has(d.parentId)) {
-			tree.push({ id: d.id, name: d.name, depth: 0 });
-			walk(d.id, 1);
-		}
-	return { audiences, departments: tree };
 }

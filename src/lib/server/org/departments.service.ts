@@ -17,6 +17,7 @@ import { canManageDepartments } from './person.policy.ts';
 import {
 	getDepartment,
 	getDepartmentBySlug,
+	forgetDepartmentRefs,
 	insertDepartment,
 	listAllDepartments,
 	listSubtreeIds,
@@ -45,7 +46,7 @@ export async function createDepartment(
 	input: DepartmentInput
 ): Promise<DepartmentRecord> {
 	await requireAdmin(ctx, 'department.create', input.slug);
-	return db()
+	const created = await db()
 		.transaction()
 		.execute(async (trx) => {
 			await checkSlugFree(trx, input.slug);
@@ -63,6 +64,8 @@ export async function createDepartment(
 			});
 			return department;
 		});
+	forgetDepartmentRefs();
+	return created;
 }
 
 /** Edits a department; a new parent moves it with its whole subtree (never under itself). */
@@ -72,7 +75,7 @@ export async function updateDepartment(
 	input: DepartmentInput
 ): Promise<DepartmentRecord> {
 	await requireAdmin(ctx, 'department.update', departmentId);
-	return db()
+	const updated = await db()
 		.transaction()
 		.execute(async (trx) => {
 			const before = await getDepartment(trx, departmentId);
@@ -107,6 +110,8 @@ export async function updateDepartment(
 			});
 			return after;
 		});
+	forgetDepartmentRefs();
+	return updated;
 }
 
 export type AdminDepartment = DepartmentRecord & {

@@ -24,19 +24,14 @@ export async function load(event) {
 	const department = typeof query.department === 'number' ? query.department : null;
 	const [feed, options, tree] = await Promise.all([
 		getHomeFeed(ctx, query),
-		getFeedPageOptions(ctx),
+		getFeedPageOptions(ctx, department),
 		department === null ? Promise.resolve(null) : departmentTree()
 	]);
-	const filtered =
-		department === null ? null : options.departments.find((d) => d.id === department);
+	const filtered = options.filteredDepartment;
 	return {
 		feed,
 		audiences: options.audiences,
-		departments: options.departments.map((d) => ({
-			value: String(d.id),
-			// Options cannot hold markup: em spaces show the tree's depth.
-			label: `${'\u2003'.repeat(d.depth)}${d.name}`
-		})),
+		departments: options.departments,
 		filter: query.department === undefined ? '' : String(query.department),
 		/** The department the feed is narrowed to, with its page when it has a public one. */
 		filteredDepartment: filtered
