@@ -329,9 +329,17 @@ function departmentMenu(
 }
 
 /**
- * What the feed page needs besides the feed, from one (remembered) read of the departments:
- * where the actor may post, every department they may see (tree order, indented labels) for the
- * filter, and the department `filter` names if they may see it.
+ * The feed filter's departments: every department the actor may see, in tree order with
+ * indented labels (from the remembered list of departments). Shared: never modify it.
+ */
+export async function getFeedFilterMenu(ctx: RequestContext): Promise<readonly DepartmentOption[]> {
+	const actor = requireActor(ctx);
+	return departmentMenu(await listDepartmentRefsCached(db()), actor.hiddenDepartmentIds);
+}
+
+/**
+ * What the feed page needs besides the feed and the filter's menu, from the remembered list of
+ * departments: where the actor may post, and the department `filter` names if they may see it.
  */
 export async function getFeedPageOptions(ctx: RequestContext, filter: number | null = null) {
 	const actor = requireActor(ctx);
@@ -355,7 +363,6 @@ export async function getFeedPageOptions(ctx: RequestContext, filter: number | n
 			: departments.find((d) => d.id === filter);
 	return {
 		audiences,
-		departments: departmentMenu(departments, actor.hiddenDepartmentIds),
 		filteredDepartment: filtered ? { id: filtered.id, name: filtered.name } : null
 	};
 }

@@ -1,6 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import { requestContext } from '$lib/server/context';
-import { getFeedPageOptions, getHomeFeed } from '$lib/server/feeds/feed.service';
+import { getFeedFilterMenu, getFeedPageOptions, getHomeFeed } from '$lib/server/feeds/feed.service';
 import { publishFromForm } from '$lib/server/feeds/post-form';
 import { departmentTree, type DepartmentNode } from '$lib/server/org/directory.service';
 import { feedQuerySchema } from '$lib/shared/schemas/feeds';
@@ -31,7 +31,15 @@ export async function load(event) {
 	return {
 		feed,
 		audiences: options.audiences,
-		departments: options.departments,
+		/**
+		 * Streamed, not awaited: the filter's menu (every department, hundreds in a large
+		 * organisation) follows the page in the same response and fills the select once the page
+		 * runs. The page is smaller and renders sooner, and a streamed page is not hashed for an
+		 * ETag (which its per-response CSP nonce would make useless anyway). Without JavaScript
+		 * the select offers the whole feed, the organisation and the current department; the
+		 * department directory is one link away.
+		 */
+		departments: getFeedFilterMenu(ctx),
 		filter: query.department === undefined ? '' : String(query.department),
 		/** The department the feed is narrowed to, with its page when it has a public one. */
 		filteredDepartment: filtered
