@@ -104,19 +104,22 @@ function homeFeedCtes(
 		)`;
 }
 
-function homeFeedQuery(sources: HomeFeedSources, cursor: FeedKey | undefined, limit: number) {
-	const ctes = homeFeedCtes(sources, cursor, limit);
-	if (!ctes) return null;
-	return sql<FeedKey>`with ${ctes} select id, created_at from stream order by created_at desc, id desc`;
-}
-
-/** The plan PostgreSQL chooses for the home feed (the benchmark prints it). */
+/**
+ * The plan PostgreSQL chooses for a first page of the home feed, as `listFeedPage` asks for it
+ * (the benchmark prints it).
+ */
 export async function explainHomeFeed(
 	db: Database,
 	sources: HomeFeedSources,
 	limit: number
 ): Promise<string[]> {
-	const query = homeFeedQuery(sources, undefined, limit);
+	const query = feedPageQuery({
+		viewerId: sources.followedBy ?? 0,
+		sources,
+		cursor: undefined,
+		limit,
+		withTop: true
+	});
 	if (!query) return [];
 	const { rows } = await sql<{
 		'QUERY PLAN': string;
@@ -150,24 +153,18 @@ export type FeedPostRow = PostDetailsRow & {
 	part: 'top' | 'stream';
 };
 
-/**
- * One page of a feed in one query: the stream (at most `limit` posts past the cursor) and, with
- * `withTop`, the pinned posts of its departments and (with the organisation) the current
- * announcements, each in order, with everything a page shows of them (`postDetailsFrom`).
- */
-export async function listFeedPage(
-	db: Database,
-	input: {
-		viewerId: number;
-		sources: HomeFeedSources;
-		cursor: FeedKey | undefined;
-		limit: number;
-		withTop: boolean;
-	}
-): Promise<FeedPostRow[]> {
+type FeedPageInput = {
+	viewerId: number;
+	sources: HomeFeedSources;
+	cursor: FeedKey | undefined;
+	limit: number;
+	withTop: boolean;
+};
+
+function feedPageQuery(input: FeedPageInput) {
 	const { sources } = input;
 	const ctes = homeFeedCtes(sources, input.cursor, input.limit);
-	if (!ctes) return [];
+	if (!ctes) return null;
 	const top = input.withTop
 		? sql`
 			select id, 'top' as part, row_number() over (order by at desc, id desc) as n from (
@@ -182,7 +179,7 @@ export async function listFeedPage(
 			) t
 			union all`
 		: sql``;
-	const { rows } = await sql<FeedPostRow & { n: number }>`
+	return sql<FeedPostRow & { n: number }>`
 		with ${ctes}, picked as (
 			${top}
 			select id, 'stream' as part, row_number() over (order by created_at desc, id desc) as n
@@ -191,6 +188,15 @@ export async function listFeedPage(
 		select picked.part, picked.n, ${postDetailsFrom(input.viewerId)}
 		join picked on picked.id = post.id
 		order by picked.part desc, picked.n
-	`.execute(db);
-	return rows;
+	`;
+}
+
+/**
+ * One page of a feed in one query: the stream (at most `limit` posts past the cursor) and, with
+ * `withTop`, the pinned posts of its departments and (with the organisation) the current
+ * announcements, each in order, with everything a page shows of them (`postDetailsFrom`).
+ */
+export async function listFeedPage(db: Database, input: FeedPageInput): Promise<FeedPostRow[]> {
+	const query = feedPageQuery(input);
+	return query ? (await query.execute(db)).rows : [];
 }
