@@ -9,7 +9,7 @@ import { db } from '../db/index.ts';
 import { loadActor, type Actor } from '../org/actor.ts';
 import { authenticateAccessToken } from './access-token.service.ts';
 import { sessionCookieName } from './cookie.ts';
-import { validateSessionToken } from './session.ts';
+import { validateSessionTokenWithActor } from './session.ts';
 
 /** Pages and endpoints anyone may open. Everything else needs a signed-in person. */
 export const PUBLIC_PATHS: readonly string[] = [
@@ -39,10 +39,8 @@ export async function authenticate(event: RequestEvent): Promise<Authentication 
 	}
 	const token = event.cookies.get(sessionCookieName(cfg.production));
 	if (!token) return null;
-	const session = await validateSessionToken(db(), token, cfg.session);
-	if (!session) return null;
-	const actor = await loadActor(db(), session.userId);
-	return actor ? { actor, sessionId: session.id, via: 'session' } : null;
+	const valid = await validateSessionTokenWithActor(db(), token, cfg.session);
+	return valid ? { actor: valid.actor, sessionId: valid.session.id, via: 'session' } : null;
 }
 
 /** Only same-site paths: never an absolute URL or a protocol-relative `//host`. */

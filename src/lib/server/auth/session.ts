@@ -6,6 +6,8 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../db/index.ts';
 import type { DB } from '../db/schema.ts';
+import { getSessionActorRow } from '../org/actor.repository.ts';
+import { toActor, type Actor } from '../org/actor.ts';
 import { generateToken, hashToken } from './token.ts';
 import {
 	deleteSession,
@@ -56,10 +58,46 @@ export async function createSession(
 	return { token, session };
 }
 
+type StoredSession = Awaited<ReturnType<typeof getSessionWithUser>>;
+
+/**
+ * The session `row` as of `now`, or null when expired or the person is deactivated (the session
+ * is then removed). Slides the idle expiry, writing at most once per 1/48 of the idle window so
+ * that busy pages do not write on every request.
+ */
+async function checkSession(
+	db: Database,
+	row: NonNullable<StoredSession>,
+	timeouts: SessionTimeouts,
+	now: Date
+): Promise<ValidSession | null> {
+	const nowMs = now.getTime();
+	if (
+		row.userStatus !== 'active' ||
+		nowMs >= row.idleExpiresAt.getTime() ||
+		nowMs >= row.absoluteExpiresAt.getTime()
+	) {
+		await deleteSession(db, row.id);
+		return null;
+	}
+	let idleExpiresAt = row.idleExpiresAt;
+	if (nowMs - row.lastSeenAt.getTime() > timeouts.idleMs / 48) {
+		idleExpiresAt = new Date(Math.min(nowMs + timeouts.idleMs, row.absoluteExpiresAt.getTime()));
+		await touchSession(db, row.id, now, idleExpiresAt);
+	}
+	return {
+		id: row.id,
+		userId: row.userId,
+		authMethod: row.authMethod,
+		createdAt: row.createdAt,
+		idleExpiresAt,
+		absoluteExpiresAt: row.absoluteExpiresAt
+	};
+}
+
 /**
  * Resolves a cookie token to its session, or null when unknown, expired or the person is
- * deactivated (the session is then removed). Slides the idle expiry, writing at most once per
- * 1/48 of the idle window so that busy pages do not write on every request.
+ * deactivated (the session is then removed); see `checkSession`.
  */
 export async function validateSessionToken(
 	db: Database,
@@ -68,29 +106,23 @@ export async function validateSessionToken(
 	now: Date = new Date()
 ): Promise<ValidSession | null> {
 	if (!/^[a-z2-7]{32}$/.test(token)) return null;
-	const id = hashToken(token);
-	const row = await getSessionWithUser(db, id);
+	const row = await getSessionWithUser(db, hashToken(token));
+	return row ? checkSession(db, row, timeouts, now) : null;
+}
+
+/**
+ * `validateSessionToken` and the session's Actor in one query: what every request needs first.
+ * Null when the session is not valid.
+ */
+export async function validateSessionTokenWithActor(
+	db: Database,
+	token: string,
+	timeouts: SessionTimeouts,
+	now: Date = new Date()
+): Promise<{ session: ValidSession; actor: Actor } | null> {
+	if (!/^[a-z2-7]{32}$/.test(token)) return null;
+	const row = await getSessionActorRow(db, hashToken(token));
 	if (!row) return null;
-	const nowMs = now.getTime();
-	if (
-		row.userStatus !== 'active' ||
-		nowMs >= row.idleExpiresAt.getTime() ||
-		nowMs >= row.absoluteExpiresAt.getTime()
-	) {
-		await deleteSession(db, id);
-		return null;
-	}
-	let idleExpiresAt = row.idleExpiresAt;
-	if (nowMs - row.lastSeenAt.getTime() > timeouts.idleMs / 48) {
-		idleExpiresAt = new Date(Math.min(nowMs + timeouts.idleMs, row.absoluteExpiresAt.getTime()));
-		await touchSession(db, id, now, idleExpiresAt);
-	}
-	return {
-		id,
-		userId: row.userId,
-		authMethod: row.authMethod,
-		createdAt: row.createdAt,
-		idleExpiresAt,
-		absoluteExpiresAt: row.absoluteExpiresAt
-	};
+	const session = await checkSession(db, row.session, timeouts, now);
+	return session && row.actor ? { session, actor: toActor(row.actor) } : null;
 }

@@ -6,6 +6,7 @@
  */
 import { sql, type RawBuilder } from 'kysely';
 import type { Database } from '../db/index.ts';
+import { postDetailsFrom, type PostDetailsRow } from './post.repository.ts';
 
 export type FeedKey = { createdAt: Date; id: number };
 
@@ -16,20 +17,59 @@ export type HomeFeedSources = {
 	hiddenDepartmentIds: number[];
 	/** Announcements newer than this sit on top, so the stream leaves them out. */
 	announcementsSince: Date;
+	/**
+	 * Also the departments and people this person follows, read inside the same query (the home
+	 * feed's page costs one round trip). Hidden departments are left out either way.
+	 */
+	followedBy?: number;
 };
 
 function after(cursor: FeedKey | undefined): RawBuilder<unknown> {
 	return cursor ? sql`and (p.created_at, p.id) < (${cursor.createdAt}, ${cursor.id})` : sql``;
 }
 
-function homeFeedQuery(sources: HomeFeedSources, cursor: FeedKey | undefined, limit: number) {
+/** The departments of the stream, after the hidden ones are taken out. */
+function departmentSource(sources: HomeFeedSources): RawBuilder<unknown> | null {
+	const ids =
+		sources.followedBy === undefined
+			? sources.departmentIds.length
+				? sql`${sources.departmentIds}::bigint[]`
+				: null
+			: sql`(${sources.departmentIds}::bigint[] || array(
+					select department_id from department_follow where user_id = ${sources.followedBy}))`;
+	if (!ids) return null;
+	return sql`select distinct d.id from unnest(${ids}) as d(id)
+		where not d.id = any(${sources.hiddenDepartmentIds}::bigint[])`;
+}
+
+function personSource(sources: HomeFeedSources): RawBuilder<unknown> | null {
+	if (sources.followedBy === undefined)
+		return sources.personIds.length
+			? sql`select unnest(${sources.personIds}::bigint[]) as id`
+			: null;
+	return sql`select unnest(${sources.personIds}::bigint[]) as id
+		union
+		select followee_id from person_follow where follower_id = ${sources.followedBy}`;
+}
+
+/**
+ * The stream as CTEs `dept` and `stream` (ids and sort keys, newest first, at most `limit`), or
+ * null when the feed has no source.
+ */
+function homeFeedCtes(
+	sources: HomeFeedSources,
+	cursor: FeedKey | undefined,
+	limit: number
+): RawBuilder<unknown> | null {
+	const departments = departmentSource(sources);
+	const people = personSource(sources);
 	const parts: RawBuilder<unknown>[] = [];
-	if (sources.departmentIds.length)
+	if (departments)
 		parts.push(sql`
-			select x.id, x.created_at from unnest(${sources.departmentIds}::bigint[]) as d(id)
+			select x.id, x.created_at from dept
 			cross join lateral (
 				select p.id, p.created_at from post p
-				where p.department_id = d.id and p.deleted_at is null and p.pinned_at is null
+				where p.department_id = dept.id and p.deleted_at is null and p.pinned_at is null
 					${after(cursor)}
 				order by p.created_at desc, p.id desc limit ${limit}
 			) x`);
@@ -42,67 +82,49 @@ function homeFeedQuery(sources: HomeFeedSources, cursor: FeedKey | undefined, li
 					${after(cursor)}
 				order by p.created_at desc, p.id desc limit ${limit}
 			) o`);
-	if (sources.personIds.length)
+	if (people)
 		parts.push(sql`
-			select x.id, x.created_at from unnest(${sources.personIds}::bigint[]) as f(id)
+			select x.id, x.created_at from people
 			cross join lateral (
 				select p.id, p.created_at from post p
-				where p.author_id = f.id and p.deleted_at is null
+				where p.author_id = people.id and p.deleted_at is null
 					and (p.department_id is null
 						or not p.department_id = any(${sources.hiddenDepartmentIds}::bigint[]))
 					${after(cursor)}
 				order by p.created_at desc, p.id desc limit ${limit}
 			) x`);
 	if (!parts.length) return null;
-	return sql<FeedKey>`
-		select id, created_at from (${sql.join(parts, sql` union `)}) merged
-		order by created_at desc, id desc
-		limit ${limit}
-	`;
+	return sql`
+		dept as (${departments ?? sql`select null::bigint as id where false`}),
+		people as (${people ?? sql`select null::bigint as id where false`}),
+		stream as (
+			select id, created_at from (${sql.join(parts, sql` union `)}) merged
+			order by created_at desc, id desc
+			limit ${limit}
+		)`;
 }
 
-/** One page of the home feed's stream: ids and sort keys, newest first. */
-export async function listHomeFeedKeys(
-	db: Database,
-	sources: HomeFeedSources,
-	cursor: FeedKey | undefined,
-	limit: number
-): Promise<FeedKey[]> {
-	const query = homeFeedQuery(sources, cursor, limit);
-	if (!query) return [];
-	const { rows } = await query.execute(db);
-	return rows.map((r) => ({ createdAt: r.createdAt, id: Number(r.id) }));
-}
-
-/** The plan PostgreSQL chooses for the home feed (the benchmark prints it). */
+/**
+ * The plan PostgreSQL chooses for a first page of the home feed, as `listFeedPage` asks for it
+ * (the benchmark prints it).
+ */
 export async function explainHomeFeed(
 	db: Database,
 	sources: HomeFeedSources,
 	limit: number
 ): Promise<string[]> {
-	const query = homeFeedQuery(sources, undefined, limit);
+	const query = feedPageQuery({
+		viewerId: sources.followedBy ?? 0,
+		sources,
+		cursor: undefined,
+		limit,
+		withTop: true
+	});
 	if (!query) return [];
 	const { rows } = await sql<{
 		'QUERY PLAN': string;
 	}>`explain (analyze, buffers, costs off) ${query}`.execute(db);
 	return rows.map((r) => Object.values(r)[0] as string);
-}
-
-/** One page of a single department's feed (pinned posts are shown above it, not in it). */
-export async function listDepartmentFeedKeys(
-	db: Database,
-	departmentId: number,
-	cursor: FeedKey | undefined,
-	limit: number
-): Promise<FeedKey[]> {
-	const { rows } = await sql<FeedKey>`
-		select p.id, p.created_at from post p
-		where p.department_id = ${departmentId} and p.deleted_at is null and p.pinned_at is null
-			${after(cursor)}
-		order by p.created_at desc, p.id desc
-		limit ${limit}
-	`.execute(db);
-	return rows.map((r) => ({ createdAt: r.createdAt, id: Number(r.id) }));
 }
 
 /** A person's own recent posts, as those who may see them see them (profile pages). */
@@ -123,23 +145,58 @@ export async function listAuthorFeedKeys(
 	return rows.map((r) => ({ createdAt: r.createdAt, id: Number(r.id) }));
 }
 
-/** Pinned posts of these departments and current announcements: the top of a feed. */
-export async function listTopPostIds(
-	db: Database,
-	input: { departmentIds: number[]; includeAnnouncements: boolean; announcementsSince: Date }
-): Promise<number[]> {
-	const { rows } = await sql<{ id: number }>`
-		select id from (
-			select p.id, p.pinned_at as at from post p
-			where p.department_id = any(${input.departmentIds}::bigint[])
-				and p.pinned_at is not null and p.deleted_at is null
-			union all
-			select p.id, p.created_at as at from post p
-			where ${input.includeAnnouncements} and p.department_id is null and p.is_announcement
-				and p.deleted_at is null and p.created_at > ${input.announcementsSince}
-		) top
-		order by at desc, id desc
-		limit 20
-	`.execute(db);
-	return rows.map((r) => Number(r.id));
+/** How many posts sit on top of a feed at most. */
+const TOP_LIMIT = 20;
+
+export type FeedPostRow = PostDetailsRow & {
+	/** 'top': pinned or a current announcement; 'stream': the page of the stream. */
+	part: 'top' | 'stream';
+};
+
+type FeedPageInput = {
+	viewerId: number;
+	sources: HomeFeedSources;
+	cursor: FeedKey | undefined;
+	limit: number;
+	withTop: boolean;
+};
+
+function feedPageQuery(input: FeedPageInput) {
+	const { sources } = input;
+	const ctes = homeFeedCtes(sources, input.cursor, input.limit);
+	if (!ctes) return null;
+	const top = input.withTop
+		? sql`
+			select id, 'top' as part, row_number() over (order by at desc, id desc) as n from (
+				select p.id, p.pinned_at as at from post p join dept on p.department_id = dept.id
+				where p.pinned_at is not null and p.deleted_at is null
+				union all
+				select p.id, p.created_at as at from post p
+				where ${sources.includeOrganisation} and p.is_announcement and p.deleted_at is null
+					and p.created_at > ${sources.announcementsSince}
+				order by at desc, id desc
+				limit ${TOP_LIMIT}
+			) t
+			union all`
+		: sql``;
+	return sql<FeedPostRow & { n: number }>`
+		with ${ctes}, picked as (
+			${top}
+			select id, 'stream' as part, row_number() over (order by created_at desc, id desc) as n
+			from stream
+		)
+		select picked.part, picked.n, ${postDetailsFrom(input.viewerId)}
+		join picked on picked.id = post.id
+		order by picked.part desc, picked.n
+	`;
+}
+
+/**
+ * One page of a feed in one query: the stream (at most `limit` posts past the cursor) and, with
+ * `withTop`, the pinned posts of its departments and (with the organisation) the current
+ * announcements, each in order, with everything a page shows of them (`postDetailsFrom`).
+ */
+export async function listFeedPage(db: Database, input: FeedPageInput): Promise<FeedPostRow[]> {
+	const query = feedPageQuery(input);
+	return query ? (await query.execute(db)).rows : [];
 }

@@ -11,24 +11,21 @@ import type { Actor } from '../org/actor.ts';
 import {
 	getDepartmentBySlug,
 	listAllDepartments,
-	listDepartmentRefs
+	listDepartmentRefs,
+	listDepartmentRefsCached,
+	type DepartmentRef
 } from '../org/department.repository.ts';
 import { decodeCursor, encodeCursor } from '../pagination.ts';
 import type { FeedPage, PostView } from '../../shared/feeds.ts';
 import { REACTION_KINDS, type ReactionKind } from '../../shared/schemas/feeds.ts';
 import {
 	listAuthorFeedKeys,
-	listDepartmentFeedKeys,
-	listHomeFeedKeys,
-	listTopPostIds,
+	listFeedPage,
 	type FeedKey,
+	type FeedPostRow,
 	type HomeFeedSources
 } from './feed.repository.ts';
-import {
-	countDepartmentFollowers,
-	listFollowedDepartmentIds,
-	listFollows
-} from './follow.repository.ts';
+import { countDepartmentFollowers, listFollowedDepartmentIds } from './follow.repository.ts';
 import { listActivePeople } from '../org/person.repository.ts';
 import {
 	canDeletePost,
@@ -37,7 +34,7 @@ import {
 	canPostTo,
 	canViewPostHistory
 } from './post.policy.ts';
-import { listPostDetails } from './post.repository.ts';
+import { listPostDetails, type PostDetailsRow } from './post.repository.ts';
 import { getVisiblePost, hiddenDepartmentsOf, requireActor } from './post.service.ts';
 
 export const FEED_PAGE_SIZE = 20;
@@ -55,11 +52,8 @@ function announcementsSince(now: Date): Date {
 	return new Date(now.getTime() - ANNOUNCEMENT_DAYS * 24 * 60 * 60 * 1000);
 }
 
-/** Turns post ids into views, in one query. */
-export async function loadPostViews(actor: Actor, ids: number[]): Promise<PostView[]> {
-	if (!ids.length) return [];
-	const details = await listPostDetails(db(), ids, actor.id);
-	return details.map((p) => ({
+function toPostView(actor: Actor, p: PostDetailsRow): PostView {
+	return {
 		id: p.id,
 		author: { id: p.authorId, name: p.authorName, title: p.authorTitle },
 		department:
@@ -83,25 +77,48 @@ export async function loadPostViews(actor: Actor, ids: number[]): Promise<PostVi
 			pin: canPinPost(actor, p),
 			viewHistory: canViewPostHistory(actor, p) && p.editedAt !== null
 		}
-	}));
+	};
 }
 
-async function page(actor: Actor, keys: FeedKey[], topIds: number[] | null): Promise<FeedPage> {
-	const shown = keys.slice(0, FEED_PAGE_SIZE);
-	const last = shown.at(-1);
-	// One load for the top and the stream: every query here is a round trip.
-	const views = await loadPostViews(actor, [...(topIds ?? []), ...shown.map((k) => k.id)]);
-	const byId = new Map(views.map((v) => [v.id, v]));
-	const pick = (ids: number[]) => ids.flatMap((id) => byId.get(id) ?? []);
-	const top = pick(topIds ?? []);
-	const posts = pick(shown.map((k) => k.id));
+/** Turns post ids into views, in one query. */
+export async function loadPostViews(actor: Actor, ids: number[]): Promise<PostView[]> {
+	if (!ids.length) return [];
+	const details = await listPostDetails(db(), ids, actor.id);
+	return details.map((p) => toPostView(actor, p));
+}
+
+/**
+ * A page of a feed, top and stream, in one query. The stream is read one post past the page
+ * to know whether there is a next one.
+ */
+async function feedPage(
+	actor: Actor,
+	sources: HomeFeedSources,
+	cursor: FeedKey | undefined
+): Promise<FeedPage> {
+	const rows: FeedPostRow[] = await listFeedPage(db(), {
+		viewerId: actor.id,
+		sources,
+		cursor,
+		limit: FEED_PAGE_SIZE + 1,
+		withTop: !cursor
+	});
+	const top: PostView[] = [];
+	const posts: PostView[] = [];
+	let more = false;
+	let last: PostDetailsRow | undefined;
+	for (const row of rows) {
+		if (row.part === 'top') top.push(toPostView(actor, row));
+		else if (posts.length === FEED_PAGE_SIZE) more = true;
+		else {
+			posts.push(toPostView(actor, row));
+			last = row;
+		}
+	}
 	return {
 		top,
 		posts,
-		nextCursor:
-			keys.length > FEED_PAGE_SIZE && last
-				? encodeCursor([last.createdAt.toISOString(), last.id])
-				: null
+		nextCursor: more && last ? encodeCursor([last.createdAt.toISOString(), last.id]) : null
 	};
 }
 
@@ -120,10 +137,6 @@ export async function getHomeFeed(
 ): Promise<FeedPage> {
 	const actor = requireActor(ctx);
 	const hidden = await hiddenDepartmentsOf(actor);
-	const { departmentIds: followedDepartments, personIds: followedPeople } = await listFollows(
-		db(),
-		actor.id
-	);
 	const since = announcementsSince(now);
 	let sources: HomeFeedSources;
 	if (input.department === 'organisation') {
@@ -143,28 +156,17 @@ export async function getHomeFeed(
 			announcementsSince: since
 		};
 	} else {
+		// Their own department, and (read in the same query) the departments and people they follow.
 		sources = {
-			departmentIds: [...new Set([actor.departmentId, ...followedDepartments])].filter(
-				(id) => !hidden.includes(id)
-			),
-			personIds: followedPeople,
+			departmentIds: [actor.departmentId],
+			personIds: [],
 			includeOrganisation: true,
 			hiddenDepartmentIds: hidden,
-			announcementsSince: since
+			announcementsSince: since,
+			followedBy: actor.id
 		};
 	}
-	const cursor = decodeFeedCursor(input.cursor);
-	const [keys, topIds] = await Promise.all([
-		listHomeFeedKeys(db(), sources, cursor, FEED_PAGE_SIZE + 1),
-		cursor
-			? Promise.resolve(null)
-			: listTopPostIds(db(), {
-					departmentIds: sources.departmentIds,
-					includeAnnouncements: sources.includeOrganisation,
-					announcementsSince: since
-				})
-	]);
-	return page(actor, keys, topIds);
+	return feedPage(actor, sources, decodeFeedCursor(input.cursor));
 }
 
 /** A department's own feed, pinned posts on top. NotFoundError for a department hidden to the viewer. */
@@ -176,18 +178,17 @@ export async function getDepartmentFeed(
 	const actor = requireActor(ctx);
 	if ((await hiddenDepartmentsOf(actor)).includes(departmentId))
 		throw new NotFoundError('That department does not exist.');
-	const key = decodeFeedCursor(cursor);
-	const [keys, topIds] = await Promise.all([
-		listDepartmentFeedKeys(db(), departmentId, key, FEED_PAGE_SIZE + 1),
-		key
-			? Promise.resolve(null)
-			: listTopPostIds(db(), {
-					departmentIds: [departmentId],
-					includeAnnouncements: false,
-					announcementsSince: new Date()
-				})
-	]);
-	return page(actor, keys, topIds);
+	return feedPage(
+		actor,
+		{
+			departmentIds: [departmentId],
+			personIds: [],
+			includeOrganisation: false,
+			hiddenDepartmentIds: [],
+			announcementsSince: new Date()
+		},
+		decodeFeedCursor(cursor)
+	);
 }
 
 /** A person's recent posts as the viewer may see them (profile pages). */
@@ -282,38 +283,86 @@ export async function getDepartmentOverview(ctx: RequestContext, slug: string) {
 	};
 }
 
+/** A department in the feed filter: its label is indented with em spaces by its depth in the tree. */
+export type DepartmentOption = { id: number; label: string };
+
+/** The filter menus already built, per list of departments and per set of hidden ones. */
+const filterMenus = new WeakMap<readonly DepartmentRef[], Map<string, DepartmentOption[]>>();
+
 /**
- * What the feed page needs besides the feed, from one read of the departments: where the actor
- * may post, and every department they may see (tree order, with depth) for the filter.
+ * Every department not in `hidden`, in tree order with its depth: the same for everyone who may
+ * see the same departments, so it is built once per department list (see
+ * `listDepartmentRefsCached`) and set of hidden departments. Shared: never modify it.
  */
-export async function getFeedPageOptions(ctx: RequestContext) {
+function departmentMenu(
+	departments: readonly DepartmentRef[],
+	hidden: number[]
+): readonly DepartmentOption[] {
+	let menus = filterMenus.get(departments);
+	if (!menus) filterMenus.set(departments, (menus = new Map()));
+	const key = hidden.join(',');
+	const known = menus.get(key);
+	if (known) return known;
+
+	const visible = departments.filter((d) => !hidden.includes(d.id));
+	const children = new Map<number | null, DepartmentRef[]>();
+	for (const d of visible) children.set(d.parentId, [...(children.get(d.parentId) ?? []), d]);
+	const visibleIds = new Set(visible.map((d) => d.id));
+	const tree: DepartmentOption[] = [];
+	const add = (d: DepartmentRef, depth: number) =>
+		// Options cannot hold markup: em spaces show the tree's depth.
+		tree.push({ id: d.id, label: `${'\u2003'.repeat(depth)}${d.name}` });
+	const walk = (parentId: number | null, depth: number) => {
+		for (const d of children.get(parentId) ?? []) {
+			add(d, depth);
+			walk(d.id, depth + 1);
+		}
+	};
+	// Roots: departments whose parent is not visible (normally just the organisation's root).
+	for (const d of visible)
+		if (d.parentId === null || !visibleIds.has(d.parentId)) {
+			add(d, 0);
+			walk(d.id, 1);
+		}
+	menus.set(key, tree);
+	return tree;
+}
+
+/**
+ * The feed filter's departments: every department the actor may see, in tree order with
+ * indented labels (from the remembered list of departments). Shared: never modify it.
+ */
+export async function getFeedFilterMenu(ctx: RequestContext): Promise<readonly DepartmentOption[]> {
 	const actor = requireActor(ctx);
-	const departments = (await listDepartmentRefs(db())).filter(
-		(d) => !actor.hiddenDepartmentIds.includes(d.id)
-	);
+	return departmentMenu(await listDepartmentRefsCached(db()), actor.hiddenDepartmentIds);
+}
+
+/**
+ * What the feed page needs besides the feed and the filter's menu, from the remembered list of
+ * departments: where the actor may post, and the department `filter` names if they may see it.
+ */
+export async function getFeedPageOptions(ctx: RequestContext, filter: number | null = null) {
+	const actor = requireActor(ctx);
+	const departments = await listDepartmentRefsCached(db());
 	const own = departments.find((d) => d.id === actor.departmentId);
 	const audiences: PostAudience[] = [
 		...(own ? [{ value: String(own.id), label: `${own.name} (your department)` }] : []),
 		...(canPostTo(actor, null) ? [{ value: 'organisation', label: 'Whole organisation' }] : []),
 		...departments
-			.filter((d) => d.id !== actor.departmentId && canPostTo(actor, d.id))
+			.filter(
+				(d) =>
+					d.id !== actor.departmentId &&
+					!actor.hiddenDepartmentIds.includes(d.id) &&
+					canPostTo(actor, d.id)
+			)
 			.map((d) => ({ value: String(d.id), label: d.name }))
 	];
-	const children = new Map<number | null, typeof departments>();
-	for (const d of departments) children.set(d.parentId, [...(children.get(d.parentId) ?? []), d]);
-	const visibleIds = new Set(departments.map((d) => d.id));
-	const tree: { id: number; name: string; depth: number }[] = [];
-	const walk = (parentId: number | null, depth: number) => {
-		for (const d of children.get(parentId) ?? []) {
-			tree.push({ id: d.id, name: d.name, depth });
-			walk(d.id, depth + 1);
-		}
+	const filtered =
+		filter === null || actor.hiddenDepartmentIds.includes(filter)
+			? undefined
+			: departments.find((d) => d.id === filter);
+	return {
+		audiences,
+		filteredDepartment: filtered ? { id: filtered.id, name: filtered.name } : null
 	};
-	// Roots: departments whose parent is not visible (normally just the organisation's root).
-	for (const d of departments)
-		if (d.parentId === null || !visibleIds.has(d.parentId)) {
-			tree.push({ id: d.id, name: d.name, depth: 0 });
-			walk(d.id, 1);
-		}
-	return { audiences, departments: tree };
 }

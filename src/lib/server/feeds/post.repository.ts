@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Database } from '../db/index.ts';
 
 export type PostRow = {
@@ -115,39 +115,57 @@ type AttachmentJson = {
 	height: number | null;
 };
 
+export type PostDetailsRow = PostRow & {
+	authorName: string;
+	authorTitle: string;
+	departmentName: string | null;
+	departmentSlug: string | null;
+	reactionCounts: ReactionCount[];
+	attachmentList: AttachmentJson[];
+};
+
 /**
- * Posts as the pages show them, in the order of `ids`: with author, department, reaction counts
- * (and whether the viewer reacted) and attachments, all in one query, because on a feed page
+ * The select list and joins of a post as the pages show it (alias `post`): with author,
+ * department, reaction counts (and whether the viewer reacted) and attachments. Shared by
+ * `listPostDetails` and the feed's one-query page (feed.repository.ts).
+ */
+export function postDetailsFrom(viewerId: number): RawBuilder<unknown> {
+	return sql`
+		post.id, post.author_id, post.department_id, post.body_source, post.body_html,
+		post.is_announcement, post.pinned_at, post.comment_count, post.created_at, post.edited_at,
+		post.deleted_at, author.name as author_name, author.title as author_title,
+		d.name as department_name, d.slug as department_slug,
+		coalesce((
+			select json_agg(json_build_object('kind', kind, 'count', n, 'mine', mine) order by kind)
+			from (
+				select r.kind, count(*)::int as n, bool_or(r.user_id = ${viewerId}) as mine
+				from post_reaction r where r.post_id = post.id group by r.kind
+			) counted
+		), '[]'::json) as reaction_counts,
+		coalesce((
+			select json_agg(json_build_object(
+				'id', a.id, 'fileName', a.file_name, 'contentType', a.content_type,
+				'byteSize', a.byte_size, 'width', a.width, 'height', a.height) order by a.id)
+			from attachment a where a.post_id = post.id
+		), '[]'::json) as attachment_list
+		from post
+		join users author on author.id = post.author_id
+		left join department d on d.id = post.department_id`;
+}
+
+/**
+ * Posts as the pages show them, in the order of `ids`, all in one query, because on a feed page
  * every round trip to the database counts.
  */
-export async function listPostDetails(db: Database, ids: number[], viewerId: number) {
+export async function listPostDetails(
+	db: Database,
+	ids: number[],
+	viewerId: number
+): Promise<PostDetailsRow[]> {
 	if (!ids.length) return [];
-	const rows = await db
-		.selectFrom('post')
-		.innerJoin('users as author', 'author.id', 'post.authorId')
-		.leftJoin('department as d', 'd.id', 'post.departmentId')
-		.where('post.id', 'in', ids)
-		.select([
-			...postColumns,
-			'author.name as authorName',
-			'author.title as authorTitle',
-			'd.name as departmentName',
-			'd.slug as departmentSlug',
-			sql<ReactionCount[]>`coalesce((
-				select json_agg(json_build_object('kind', kind, 'count', n, 'mine', mine) order by kind)
-				from (
-					select r.kind, count(*)::int as n, bool_or(r.user_id = ${viewerId}) as mine
-					from post_reaction r where r.post_id = post.id group by r.kind
-				) counted
-			), '[]'::json)`.as('reactionCounts'),
-			sql<AttachmentJson[]>`coalesce((
-				select json_agg(json_build_object(
-					'id', a.id, 'fileName', a.file_name, 'contentType', a.content_type,
-					'byteSize', a.byte_size, 'width', a.width, 'height', a.height) order by a.id)
-				from attachment a where a.post_id = post.id
-			), '[]'::json)`.as('attachmentList')
-		])
-		.execute();
+	const { rows } = await sql<PostDetailsRow>`
+		select ${postDetailsFrom(viewerId)} where post.id = any(${ids}::bigint[])
+	`.execute(db);
 	const byId = new Map(rows.map((r) => [r.id, r]));
 	return ids.map((id) => byId.get(id)).filter((r) => r !== undefined);
 }

@@ -3,7 +3,7 @@
  * once per socket connection; policies are plain functions of (actor, object).
  */
 import type { Database } from '../db/index.ts';
-import { getActorRow } from './actor.repository.ts';
+import { getActorRow, type ActorRow } from './actor.repository.ts';
 
 export type Actor = {
 	id: number;
@@ -28,7 +28,10 @@ export type Actor = {
 
 export async function loadActor(db: Database, userId: number): Promise<Actor | null> {
 	const row = await getActorRow(db, userId);
-	if (!row) return null;
+	return row ? toActor(row) : null;
+}
+
+export function toActor(row: ActorRow): Actor {
 	return {
 		id: row.id,
 		name: row.name,

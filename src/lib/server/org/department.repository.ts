@@ -199,11 +199,49 @@ export async function getRootDepartment(db: Database): Promise<DepartmentRecord 
 		.executeTakeFirst();
 }
 
+export type DepartmentRef = {
+	id: number;
+	slug: string;
+	name: string;
+	parentId: number | null;
+	visibility: string;
+};
+
 /** Every department without counts: the light read for menus and visibility. */
-export async function listDepartmentRefs(db: Database) {
+export async function listDepartmentRefs(db: Database): Promise<DepartmentRef[]> {
 	return db
 		.selectFrom('department')
 		.select(['id', 'slug', 'name', 'parentId', 'visibility'])
 		.orderBy('name')
 		.execute();
+}
+
+/** How long `listDepartmentRefsCached` may answer from memory. */
+export const DEPARTMENT_REFS_TTL_MS = 10_000;
+let remembered: { db: Database; at: number; refs: Promise<DepartmentRef[]> } | undefined;
+
+/**
+ * `listDepartmentRefs` remembered for a few seconds, for the feed page's menus (every department
+ * on every request, the same for everyone). Changes made by this process are seen at once
+ * (`forgetDepartmentRefs` after commit); changes made elsewhere (another instance, a script)
+ * within DEPARTMENT_REFS_TTL_MS. The array is shared: never modify it.
+ */
+export function listDepartmentRefsCached(
+	db: Database,
+	now: number = Date.now()
+): Promise<readonly DepartmentRef[]> {
+	if (!remembered || remembered.db !== db || now - remembered.at > DEPARTMENT_REFS_TTL_MS) {
+		const refs = listDepartmentRefs(db);
+		const entry = { db, at: now, refs };
+		remembered = entry;
+		refs.catch(() => {
+			if (remembered === entry) remembered = undefined;
+		});
+	}
+	return remembered.refs;
+}
+
+/** After a department was created or changed (and committed). */
+export function forgetDepartmentRefs(): void {
+	remembered = undefined;
 }

@@ -18,6 +18,7 @@ import { canManageDepartments } from './person.policy.ts';
 import {
 	getDepartment,
 	getDepartmentBySlug,
+	forgetDepartmentRefs,
 	insertDepartment,
 	listAllDepartments,
 	listSubtreeIds,
@@ -46,7 +47,7 @@ export async function createDepartment(
 	input: DepartmentInput
 ): Promise<DepartmentRecord> {
 	await requireAdmin(ctx, 'department.create', input.slug);
-	return db()
+	const created = await db()
 		.transaction()
 		.execute(async (trx) => {
 			await checkSlugFree(trx, input.slug);
@@ -64,6 +65,8 @@ export async function createDepartment(
 			});
 			return department;
 		});
+	forgetDepartmentRefs();
+	return created;
 }
 
 /** Edits a department; a new parent moves it with its whole subtree (never under itself). */
@@ -73,7 +76,7 @@ export async function updateDepartment(
 	input: DepartmentInput
 ): Promise<DepartmentRecord> {
 	await requireAdmin(ctx, 'department.update', departmentId);
-	return db()
+	const updated = await db()
 		.transaction()
 		.execute(async (trx) => {
 			const before = await getDepartment(trx, departmentId);
@@ -111,6 +114,8 @@ export async function updateDepartment(
 			});
 			return after;
 		});
+	forgetDepartmentRefs();
+	return updated;
 }
 
 export type AdminDepartment = DepartmentRecord & {

@@ -1,6 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import { requestContext } from '$lib/server/context';
-import { getFeedPageOptions, getHomeFeed } from '$lib/server/feeds/feed.service';
+import { getFeedFilterMenu, getFeedPageOptions, getHomeFeed } from '$lib/server/feeds/feed.service';
 import { publishFromForm } from '$lib/server/feeds/post-form';
 import { departmentTree, type DepartmentNode } from '$lib/server/org/directory.service';
 import { feedQuerySchema } from '$lib/shared/schemas/feeds';
@@ -24,19 +24,22 @@ export async function load(event) {
 	const department = typeof query.department === 'number' ? query.department : null;
 	const [feed, options, tree] = await Promise.all([
 		getHomeFeed(ctx, query),
-		getFeedPageOptions(ctx),
+		getFeedPageOptions(ctx, department),
 		department === null ? Promise.resolve(null) : departmentTree()
 	]);
-	const filtered =
-		department === null ? null : options.departments.find((d) => d.id === department);
+	const filtered = options.filteredDepartment;
 	return {
 		feed,
 		audiences: options.audiences,
-		departments: options.departments.map((d) => ({
-			value: String(d.id),
-			// Options cannot hold markup: em spaces show the tree's depth.
-			label: `${'\u2003'.repeat(d.depth)}${d.name}`
-		})),
+		/**
+		 * Streamed, not awaited: the filter's menu (every department, hundreds in a large
+		 * organisation) follows the page in the same response and fills the select once the page
+		 * runs. The page is smaller and renders sooner, and a streamed page is not hashed for an
+		 * ETag (which its per-response CSP nonce would make useless anyway). Without JavaScript
+		 * the select offers the whole feed, the organisation and the current department; the
+		 * department directory is one link away.
+		 */
+		departments: getFeedFilterMenu(ctx),
 		filter: query.department === undefined ? '' : String(query.department),
 		/** The department the feed is narrowed to, with its page when it has a public one. */
 		filteredDepartment: filtered
