@@ -69,9 +69,9 @@ describe('openPageThread', () => {
 
 	it('refuses pages the person may not see, and deleted pages, as missing', async () => {
 		const hidden = await createPage(await contextFor(db, sam.id), page('pt-secret', 'Casefiles'));
-		await expect(
-			openPageThread(await contextFor(db, olga.id), hidden.id)
-		).rejects.toBeInstanceOf(NotFoundError);
+		await expect(openPageThread(await contextFor(db, olga.id), hidden.id)).rejects.toBeInstanceOf(
+			NotFoundError
+		);
 		const thread = await openPageThread(await contextFor(db, sam.id), hidden.id);
 		expect(thread.department).toMatchObject({ id: secret.id });
 
