@@ -210,3 +210,102 @@ test('creating and saving a page work without JavaScript', async ({ page }) => {
 	await expect(page.getByLabel('Page text')).toHaveValue(`Unsaved words ${run}`);
 	await expectAccessible(page);
 });
+
+test('the demo wiki: spaces, a space’s tree, an overdue page with its notice and backlinks', async ({
+	page
+}) => {
+	await signIn(page, people.staff);
+	await visit(page, '/kb');
+	const spaces = page.getByRole('region', { name: 'Spaces' });
+	await expect(spaces.getByRole('link', { name: 'Organisation' })).toBeVisible();
+	await spaces.getByRole('link', { name: 'Finance' }).click();
+	await expect(page.getByRole('heading', { level: 1, name: 'Finance' })).toBeVisible();
+	const tree = page.getByRole('list', { name: 'Pages in Finance' });
+	await expect(tree.getByRole('link', { name: 'Finance procedures' })).toBeVisible();
+	// Hannah is not in Finance: she reads its pages but adds none.
+	await expect(page.getByRole('link', { name: 'New page' })).toHaveCount(0);
+	await expectAccessible(page);
+
+	await page
+		.getByRole('list', { name: 'Under Finance procedures' })
+		.getByRole('link', { name: 'Travel and expenses' })
+		.click();
+	await expect(page).toHaveURL(/\/kb\/finance\/procedures\/travel-and-expenses$/);
+	await expect(page.getByRole('note')).toContainText(
+		/This page was due for review on .+; it may be out of date\./
+	);
+	const crumbs = page.getByRole('navigation', { name: 'Breadcrumb' });
+	await expect(crumbs.getByRole('link', { name: 'Finance procedures' })).toBeVisible();
+	await expect(
+		page.getByRole('region', { name: 'Pages that link here' }).getByRole('link', {
+			name: 'Finance procedures'
+		})
+	).toBeVisible();
+	await expect(page.getByRole('link', { name: 'Edit page' })).toHaveCount(0);
+	await expectAccessible(page);
+
+	await visit(page, '/kb/finance/procedures/purchase-orders');
+	await expect(page.getByText(/Verified until/)).toBeVisible();
+	await expect(page.getByRole('note')).toHaveCount(0);
+});
+
+test('an owner sets a review date, verifies, moves, discusses and deletes a page', async ({
+	page
+}) => {
+	const run = unique();
+	await signIn(page, people.staff);
+	const parent = await createPage(page, `Office guide ${run}`, 'Everything about the office.');
+	const address = await createPage(page, `Printers ${run}`, 'Printers are on every floor.');
+
+	// A review date in the past: readers are warned.
+	await page.getByRole('link', { name: 'Settings' }).click();
+	await expect(page.getByRole('heading', { level: 1, name: /^Settings of/ })).toBeVisible();
+	await expect(page.getByLabel('Owner', { exact: true })).toHaveValue(/\d+/);
+	await expectAccessible(page);
+	await page.getByLabel('Review by (optional)').fill('2020-01-31');
+	await page.getByRole('button', { name: 'Save settings' }).click();
+	await expect(page.getByText('Settings saved.')).toBeVisible();
+	await page.getByLabel('Verified until').fill('2020-01-01');
+	await page.getByRole('button', { name: 'Mark as verified' }).click();
+	await expect(page.getByText('Choose a date from today on.').first()).toBeVisible();
+	await expect(page.getByLabel('Verified until')).toHaveAttribute('aria-invalid', 'true');
+	await expectAccessible(page);
+	await page.getByLabel('Verified until').fill('2099-12-31');
+	await page.getByRole('button', { name: 'Mark as verified' }).click();
+	await expect(page.getByText('Marked as verified.')).toBeVisible();
+	await visit(page, address);
+	await expect(page.getByRole('note')).toContainText('This page was due for review on');
+	await expect(page.getByText(/Verified until .*2099 by Hannah Fischer/)).toBeVisible();
+
+	// Move it under the office guide.
+	await page.getByRole('link', { name: 'Move' }).click();
+	await page.getByLabel('New parent page').selectOption({ label: `Office guide ${run}` });
+	await expectAccessible(page);
+	await page.getByRole('button', { name: 'Move page' }).click();
+	await expect(page).toHaveURL(new RegExp(`${parent}/printers-${run}\\?saved=moved$`));
+	await expect(
+		page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', {
+			name: `Office guide ${run}`
+		})
+	).toBeVisible();
+
+	// Discuss opens the page's thread, which links back.
+	await page.getByRole('button', { name: 'Discuss' }).click();
+	await expect(page).toHaveURL(/\/threads\/\d+$/);
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Discussion: Printers ${run}`);
+	await page.getByRole('link', { name: 'the page it discusses' }).click();
+	await expect(page).toHaveURL(new RegExp(`${parent}/printers-${run}$`));
+
+	// The parent cannot go while it has a sub-page; the sub-page can.
+	await visit(page, parent);
+	await page.locator('summary', { hasText: 'Delete page' }).click();
+	await page.getByRole('button', { name: 'Yes, delete the page' }).click();
+	await expect(page.getByRole('alert')).toContainText('This page has sub-pages');
+	await expectAccessible(page);
+	await visit(page, `${parent}/printers-${run}`);
+	await page.locator('summary', { hasText: 'Delete page' }).click();
+	await page.getByRole('button', { name: 'Yes, delete the page' }).click();
+	await expect(page).toHaveURL(/\/kb\/agency\?deleted=/);
+	await expect(page.getByText(`“Printers ${run}” was deleted.`)).toBeVisible();
+	expect((await visit(page, `${parent}/printers-${run}`))?.status()).toBe(404);
+});
