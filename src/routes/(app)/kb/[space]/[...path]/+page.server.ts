@@ -182,7 +182,7 @@ export const actions = {
 			});
 		}
 	},
-	restore: (event) =>
+	restore: async (event) =>
 		act(
 			event,
 			'restore',
@@ -193,7 +193,7 @@ export const actions = {
 			},
 			(values) => ({ revision: values.revision })
 		),
-	move: (event) =>
+	move: async (event) =>
 		act(
 			event,
 			'move',
@@ -204,7 +204,7 @@ export const actions = {
 			},
 			(values) => ({ parentId: values.parentId, slug: values.slug })
 		),
-	govern: (event) =>
+	govern: async (event) =>
 		act(
 			event,
 			'govern',
@@ -224,7 +224,7 @@ export const actions = {
 			}),
 			['editorIds']
 		),
-	verify: (event) =>
+	verify: async (event) =>
 		act(
 			event,
 			'verify',
@@ -235,13 +235,13 @@ export const actions = {
 			},
 			(values) => ({ verifiedUntil: values.verifiedUntil })
 		),
-	delete: (event) =>
+	delete: async (event) =>
 		act(event, 'delete', async (pageId) => {
 			const row = await deletePage(requestContext(event), pageId);
 			const space = spaceOf(event);
 			return `/kb/${encodeURIComponent(space)}?deleted=${encodeURIComponent(row.title)}`;
 		}),
-	discuss: (event) =>
+	discuss: async (event) =>
 		act(event, 'discuss', async (pageId) => {
 			const thread = await openPageThread(requestContext(event), pageId);
 			return `/threads/${thread.id}`;
