@@ -160,7 +160,9 @@ export const actions = {
 			const { pageId } = parseInput(pageIdSchema, values);
 			const input = parseInput(pageUpdateSchema, values);
 			const row = await revisePage(requestContext(event), pageId, input);
-			redirect(303, `${pageHref(spaceOf(event), row.path)}?saved=${row.revision}`);
+			// The same text again adds no revision: say so rather than "saved".
+			const saved = row.revision === input.baseRevision ? 'unchanged' : row.revision;
+			redirect(303, `${pageHref(spaceOf(event), row.path)}?saved=${saved}`);
 		} catch (e) {
 			if (isRedirect(e)) throw e;
 			if (!(e instanceof PageConflictError)) return failForm(e, kept);
