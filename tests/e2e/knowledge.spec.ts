@@ -34,6 +34,8 @@ async function saveEdit(page: Page, body: string, summary: string) {
 }
 
 test('create a page, edit it twice, compare revisions and restore the first', async ({ page }) => {
+	// Many pages, each checked with axe in two themes: more than the default minute on a busy machine.
+	test.slow();
 	const run = unique();
 	const title = `Parking rules ${run}`;
 	await signIn(page, people.staff);
@@ -109,6 +111,8 @@ test('a save over someone else’s newer save gets the conflict screen and loses
 	page,
 	browser
 }) => {
+	// Many pages, each checked with axe in two themes: more than the default minute on a busy machine.
+	test.slow();
 	const run = unique();
 	await signIn(page, people.staff);
 	const address = await createPage(page, `Rota ${run}`, `Monday: Ana\nTuesday: Ben\n`);
@@ -252,6 +256,8 @@ test('the demo wiki: spaces, a space’s tree, an overdue page with its notice a
 test('an owner sets a review date, verifies, moves, discusses and deletes a page', async ({
 	page
 }) => {
+	// Many pages, each checked with axe in two themes: more than the default minute on a busy machine.
+	test.slow();
 	const run = unique();
 	await signIn(page, people.staff);
 	const parent = await createPage(page, `Office guide ${run}`, 'Everything about the office.');
