@@ -97,11 +97,15 @@ test('the People page lists the demo organisation', async ({ page }) => {
 	expect(await people.getByRole('listitem').count()).toBeGreaterThan(10);
 });
 
-test('the Knowledge page shows the department tree', async ({ page }) => {
+test('the Knowledge page lists the organisation’s space and the department tree', async ({
+	page
+}) => {
 	await visit(page, '/kb');
-	const departments = page.getByRole('region', { name: 'Departments' });
+	const spaces = page.getByRole('region', { name: 'Spaces' });
+	await expect(spaces.getByRole('link', { name: 'Organisation' })).toBeVisible();
+	const departments = spaces.getByRole('list', { name: 'Department spaces' });
 	await expect(departments.getByRole('listitem').first()).toBeVisible();
-	await expect(departments).toContainText(/\d+ (person|people)/);
+	await expect(departments.getByRole('link', { name: 'Finance' })).toBeVisible();
 });
 
 test('the dark theme follows the system setting', async ({ page }) => {

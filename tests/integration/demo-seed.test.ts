@@ -126,6 +126,34 @@ describe('demo organisation', () => {
 		expect(verdict.ok).toBe(true);
 	});
 
+	it('opens on a living wiki: pages in a tree, resolved links with backlinks, review dates', async () => {
+		const pages = await db
+			.selectFrom('kbPage')
+			.select([
+				'id',
+				'departmentId',
+				'parentId',
+				'path',
+				'title',
+				'bodyHtml',
+				'reviewBy',
+				'revision'
+			])
+			.execute();
+		expect(pages.length).toBeGreaterThanOrEqual(5);
+		expect(pages.some((p) => p.departmentId === null)).toBe(true);
+		expect(pages.some((p) => p.path.includes('/'))).toBe(true);
+		// Every [[link]] in the demo names a page that exists, in either order of creation.
+		expect(pages.every((p) => !p.bodyHtml.includes('wiki-link missing'))).toBe(true);
+		const links = await db.selectFrom('kbPageLink').select(['fromPageId', 'toPageId']).execute();
+		expect(links.length).toBeGreaterThan(0);
+		expect(links.every((l) => l.toPageId !== null)).toBe(true);
+		const today = new Date().toISOString().slice(0, 10);
+		expect(pages.some((p) => p.reviewBy !== null && p.reviewBy < today)).toBe(true);
+		const revisions = await db.selectFrom('kbPageRevision').select(['pageId', 'number']).execute();
+		expect(revisions).toHaveLength(pages.reduce((n, p) => n + p.revision, 0));
+	});
+
 	it('gives every account the demo password, hashed with Argon2id', async () => {
 		const admin = await db
 			.selectFrom('users')

@@ -18,3 +18,10 @@ export function formatBytes(bytes: number): string {
 	if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
 	return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
+
+const calendarDay = new Intl.DateTimeFormat(undefined, { dateStyle: 'long', timeZone: 'UTC' });
+
+/** A calendar date stored as `YYYY-MM-DD` (a review date), the same day everywhere. */
+export function formatDay(day: string): string {
+	return calendarDay.format(new Date(`${day}T00:00:00Z`));
+}

@@ -8,6 +8,7 @@ import { sql, type Transaction } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { Database } from '../db/index.ts';
 import { seedDemoFeed } from './seed-feed.ts';
+import { seedDemoKnowledge } from './seed-knowledge.ts';
 import { seedDemoMemos } from './seed-memos.ts';
 import { hashPassword } from '../auth/password.ts';
 import { demoDepartments, demoPeople } from './organisation.ts';
@@ -103,8 +104,10 @@ export async function seedDemoOrganisation(
 				{ id: userIds.get(p.email)!, name: p.name, departmentId: departmentIds.get(p.department)! }
 			])
 		);
-		await seedDemoFeed(trx, byEmail, new Date());
-		await seedDemoMemos(trx, byEmail, new Date());
+		const now = new Date();
+		await seedDemoFeed(trx, byEmail, now);
+		await seedDemoKnowledge(trx, byEmail, departmentIds, now);
+		await seedDemoMemos(trx, byEmail, now);
 		return true;
 	});
 	if (!seeded) return null;

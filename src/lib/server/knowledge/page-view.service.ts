@@ -161,7 +161,8 @@ export async function getSpaceView(ctx: RequestContext, spaceSlug: string) {
 export async function listSpaces(ctx: RequestContext) {
 	const actor = requireActor(ctx);
 	const tree = await departmentTree();
-	const mark = (nodes: DepartmentNode[]): (DepartmentNode & { canWrite: boolean })[] =>
+	type SpaceNode = Omit<DepartmentNode, 'children'> & { canWrite: boolean; children: SpaceNode[] };
+	const mark = (nodes: DepartmentNode[]): SpaceNode[] =>
 		nodes
 			.filter((n) => !actor.hiddenDepartmentIds.includes(n.id))
 			.map((n) => ({ ...n, canWrite: canWriteInSpace(actor, n.id), children: mark(n.children) }));

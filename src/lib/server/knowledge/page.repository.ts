@@ -541,3 +541,35 @@ export async function listPeopleNames(db: Database, ids: number[]): Promise<Map<
 		.execute();
 	return new Map(rows.map((r) => [r.id, r.name]));
 }
+
+/**
+ * Active people of a space, by name: the department's members and those of its sub-departments
+ * (all of whom can see its pages, members-only or not), or everyone for the organisation's space.
+ */
+export async function listSpacePeople(
+	db: Database,
+	departmentId: number | null,
+	limit: number
+): Promise<{ id: number; name: string }[]> {
+	if (departmentId === null)
+		return db
+			.selectFrom('users')
+			.where('status', '=', 'active')
+			.select(['id', 'name'])
+			.orderBy('name')
+			.orderBy('id')
+			.limit(limit)
+			.execute();
+	const { rows } = await sql<{ id: number; name: string }>`
+		with recursive subtree as (
+			select id from department where id = ${departmentId}
+			union all
+			select d.id from department d join subtree s on d.parent_id = s.id
+		)
+		select u.id, u.name from users u
+		where u.status = 'active' and u.department_id in (select id from subtree)
+		order by u.name, u.id
+		limit ${limit}
+	`.execute(db);
+	return rows;
+}

@@ -7,6 +7,7 @@ import type { RequestContext } from '../context.ts';
 import { db } from '../db/index.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
 import { getVisiblePost, hiddenDepartmentsOf, requireActor } from '../feeds/post.service.ts';
+import { getVisiblePage } from '../knowledge/page.service.ts';
 import { renderExcerpt } from '../markdown/render.ts';
 import type { Actor } from '../org/actor.ts';
 import { getDepartment, listAllDepartments } from '../org/department.repository.ts';
@@ -134,6 +135,29 @@ export async function openPostThread(ctx: RequestContext, postId: number): Promi
 			})) ??
 		// Someone else created it in the same instant.
 		(await getThreadBySubject(db(), 'post', postId))!;
+	return toThreadView(actor, row, await departmentOf(row.departmentId));
+}
+
+/**
+ * The thread that discusses a knowledge page, created on first use. Anyone who may see the page
+ * may open it; it lives in the page's space, so it has the page's visibility.
+ */
+export async function openPageThread(ctx: RequestContext, pageId: number): Promise<ThreadView> {
+	const actor = requireActor(ctx);
+	const page = await getVisiblePage(ctx, pageId);
+	const existing = await getThreadBySubject(db(), 'page', pageId);
+	const row =
+		existing ??
+		(await insertThread(db(), {
+			title: `Discussion: ${page.title}`.slice(0, 200),
+			departmentId: page.departmentId,
+			announceOnly: false,
+			createdBy: actor.id,
+			subjectType: 'page',
+			subjectId: pageId
+		})) ??
+		// Someone else created it in the same instant.
+		(await getThreadBySubject(db(), 'page', pageId))!;
 	return toThreadView(actor, row, await departmentOf(row.departmentId));
 }
 

@@ -1,0 +1,16 @@
+import { error } from '@sveltejs/kit';
+import { requestContext } from '$lib/server/context';
+import { NotFoundError } from '$lib/server/errors';
+import { getSpaceView } from '$lib/server/knowledge/page-view.service';
+
+export async function load(event) {
+	try {
+		return {
+			...(await getSpaceView(requestContext(event), event.params.space)),
+			deleted: event.url.searchParams.get('deleted')
+		};
+	} catch (e) {
+		if (e instanceof NotFoundError) error(404, e.message);
+		throw e;
+	}
+}
