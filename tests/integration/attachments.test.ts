@@ -26,10 +26,22 @@ import { POST } from '../../src/routes/(app)/files/+server.ts';
 import { GET } from '../../src/routes/(app)/files/[id=id]/[name]/+server.ts';
 import { getPostView } from '../../src/lib/server/feeds/feed.service.ts';
 import { canViewPost, createPost } from '../../src/lib/server/feeds/post.service.ts';
+import { getPageViewById } from '../../src/lib/server/knowledge/page-view.service.ts';
+import {
+	canViewPage,
+	createPage,
+	revisePage
+} from '../../src/lib/server/knowledge/page.service.ts';
 import { contextFor, newDepartment, newPost, newUser } from '../factories.ts';
 import { createTestDatabase } from './database.ts';
 
 const { db } = await createTestDatabase();
+
+/** The holder checks for files in these tests: posts as given, no pages. */
+const onlyPosts = (post: (postId: number) => Promise<boolean>) => ({
+	post,
+	page: async () => false
+});
 const folder = await mkdtemp(path.join(tmpdir(), 'commons-uploads-'));
 const storage = new LocalDiskStorage(folder);
 useFileStorageForTests(storage);
@@ -184,28 +196,48 @@ describe('attaching and opening', () => {
 	it('open a file for its uploader, for the post’s readers, and for nobody else', async () => {
 		const upload = await uploadAttachment(authorCtx, { fileName: 'memo.png', bytes: png(2, 2) });
 		// Unattached: only its uploader, whatever the post check would say.
-		await expect(openAttachment(colleagueCtx, upload.id, async () => true)).rejects.toBeInstanceOf(
-			NotFoundError
+		await expect(
+			openAttachment(
+				colleagueCtx,
+				upload.id,
+				onlyPosts(async () => true)
+			)
+		).rejects.toBeInstanceOf(NotFoundError);
+		const own = await openAttachment(
+			authorCtx,
+			upload.id,
+			onlyPosts(async () => false)
 		);
-		const own = await openAttachment(authorCtx, upload.id, async () => false);
 		expect(own).toMatchObject({ contentType: 'image/png', fileName: 'memo.png', isImage: true });
 
 		const post = await newPost(db, { authorId: author.id, departmentId: team.id });
 		await attachToPost(db, { attachmentIds: [upload.id], uploaderId: author.id, postId: post.id });
 		const asked: number[] = [];
-		const opened = await openAttachment(colleagueCtx, upload.id, async (postId) => {
-			asked.push(postId);
-			return true;
-		});
+		const opened = await openAttachment(
+			colleagueCtx,
+			upload.id,
+			onlyPosts(async (postId) => {
+				asked.push(postId);
+				return true;
+			})
+		);
 		expect(asked).toEqual([post.id]);
 		expect(Buffer.from(opened.bytes).equals(Buffer.from(png(2, 2)))).toBe(true);
 		// Attached to a post they may not see: as if it did not exist, even for its uploader.
-		await expect(openAttachment(authorCtx, upload.id, async () => false)).rejects.toBeInstanceOf(
-			NotFoundError
-		);
-		await expect(openAttachment(authorCtx, 999_999, async () => true)).rejects.toBeInstanceOf(
-			NotFoundError
-		);
+		await expect(
+			openAttachment(
+				authorCtx,
+				upload.id,
+				onlyPosts(async () => false)
+			)
+		).rejects.toBeInstanceOf(NotFoundError);
+		await expect(
+			openAttachment(
+				authorCtx,
+				999_999,
+				onlyPosts(async () => true)
+			)
+		).rejects.toBeInstanceOf(NotFoundError);
 	});
 
 	it('serve files with safe headers, a hash ETag and 304 when unchanged', async () => {
@@ -312,7 +344,13 @@ describe('housekeeping', () => {
 		expect(await storage.get(abandonedKey)).toBeNull();
 		expect((await readdir(folder, { recursive: true })).length).toBeLessThan(filesBefore);
 		expect(await keyOf(kept.id)).toBeDefined();
-		expect(await openAttachment(authorCtx, kept.id, async () => true)).toBeDefined();
+		expect(
+			await openAttachment(
+				authorCtx,
+				kept.id,
+				onlyPosts(async () => true)
+			)
+		).toBeDefined();
 	});
 });
 
@@ -337,8 +375,10 @@ describe('with the posts service', () => {
 		expect((await getPostView(colleagueCtx, post.id)).attachments).toMatchObject([
 			{ id: upload.id, width: 4, height: 4, isImage: true }
 		]);
-		const opened = await openAttachment(colleagueCtx, upload.id, (id) =>
-			canViewPost(colleagueCtx, id)
+		const opened = await openAttachment(
+			colleagueCtx,
+			upload.id,
+			onlyPosts((id) => canViewPost(colleagueCtx, id))
 		);
 		expect(opened.contentType).toBe('image/png');
 	});
@@ -356,7 +396,54 @@ describe('with the posts service', () => {
 		// A fresh context, as every request loads its person (and what is hidden from them) anew.
 		const outsider = await contextFor(db, colleague.id);
 		await expect(
-			openAttachment(outsider, upload.id, (id) => canViewPost(outsider, id))
+			openAttachment(
+				outsider,
+				upload.id,
+				onlyPosts((id) => canViewPost(outsider, id))
+			)
 		).rejects.toBeInstanceOf(NotFoundError);
+	});
+
+	it('attach to a page the files its text links to, served only to people who may see it', async () => {
+		const secretTeam = await newDepartment(db, { visibility: 'members-only' });
+		const writer = await contextFor(db, (await newUser(db, { departmentId: secretTeam.id })).id);
+		const chart = await uploadAttachment(writer, { fileName: 'chart.png', bytes: png(4, 3) });
+		const later = await uploadAttachment(writer, { fileName: 'later.png', bytes: png(2, 2) });
+		// Someone else's upload cannot be claimed by linking to it.
+		const foreign = await uploadAttachment(authorCtx, { fileName: 'theirs.png', bytes: png(2, 2) });
+		const page = await createPage(writer, {
+			space: secretTeam.slug,
+			parentId: null,
+			slug: undefined,
+			title: 'Evidence handling',
+			body: `![chart](${chart.url})\n\n[theirs](${foreign.url})`,
+			summary: ''
+		});
+		expect(page.bodyHtml).toContain(`<img src="${chart.url}"`);
+		let view = await getPageViewById(writer, page.id);
+		expect(view.attachments.map((a) => a.fileName)).toEqual(['chart.png']);
+		await revisePage(writer, page.id, {
+			title: 'Evidence handling',
+			body: `![chart](${chart.url}) and [later](${later.url})`,
+			summary: '',
+			baseRevision: 1
+		});
+		view = await getPageViewById(writer, page.id);
+		expect(view.attachments.map((a) => a.fileName)).toEqual(['chart.png', 'later.png']);
+
+		const checks = (ctx: RequestContext) => ({
+			post: (id: number) => canViewPost(ctx, id),
+			page: (id: number) => canViewPage(ctx, id)
+		});
+		const opened = await openAttachment(writer, chart.id, checks(writer));
+		expect(opened.contentType).toBe('image/png');
+		const outsider = await contextFor(db, colleague.id);
+		await expect(openAttachment(outsider, chart.id, checks(outsider))).rejects.toBeInstanceOf(
+			NotFoundError
+		);
+		// The foreign upload stayed unattached: still only its uploader's.
+		await expect(openAttachment(writer, foreign.id, checks(writer))).rejects.toBeInstanceOf(
+			NotFoundError
+		);
 	});
 });

@@ -2,6 +2,8 @@
  * Knowledge pages as the browser and the API see them.
  */
 
+import type { AttachmentView } from './feeds.ts';
+
 /** One heading of a page, for its table of contents. */
 export type TocEntryView = { level: number; id: string; text: string };
 
@@ -42,6 +44,8 @@ export type PageView = {
 	breadcrumbs: PageRef[];
 	children: PageRef[];
 	backlinks: PageRef[];
+	/** Files uploaded in the editor and linked from the text. */
+	attachments: AttachmentView[];
 	can: { edit: boolean; govern: boolean; move: boolean; delete: boolean };
 };
 

@@ -307,6 +307,21 @@ export const knowledgeSchemas = {
 			breadcrumbs: { type: 'array', items: pageRef },
 			children: { type: 'array', items: pageRef },
 			backlinks: { type: 'array', items: pageRef },
+			attachments: {
+				type: 'array',
+				description:
+					'Files uploaded with POST /files and linked from the text (`/files/{id}/{name}`): saving attaches the writer’s own unattached uploads to the page.',
+				items: {
+					type: 'object',
+					properties: {
+						id: { type: 'integer' },
+						fileName: { type: 'string' },
+						contentType: { type: 'string' },
+						byteSize: { type: 'integer' },
+						url: { type: 'string' }
+					}
+				}
+			},
 			can: {
 				type: 'object',
 				properties: {

@@ -9,6 +9,7 @@ export type AttachmentRow = {
 	id: number;
 	uploaderId: number;
 	postId: number | null;
+	pageId: number | null;
 	storageKey: string;
 	fileName: string;
 	contentType: string;
@@ -23,6 +24,7 @@ const columns = [
 	'id',
 	'uploaderId',
 	'postId',
+	'pageId',
 	'storageKey',
 	'fileName',
 	'contentType',
@@ -51,7 +53,7 @@ export function toAttachmentView(
 
 export async function insertAttachment(
 	db: Database,
-	values: Omit<AttachmentRow, 'id' | 'postId' | 'createdAt'>
+	values: Omit<AttachmentRow, 'id' | 'postId' | 'pageId' | 'createdAt'>
 ): Promise<AttachmentRow> {
 	return db.insertInto('attachment').values(values).returning(columns).executeTakeFirstOrThrow();
 }
@@ -111,4 +113,38 @@ export async function deleteUnattachedBefore(db: Database, before: Date): Promis
 		.returning('storageKey')
 		.execute();
 	return rows.map((r) => r.storageKey);
+}
+
+/**
+ * Attaches the uploader's own unattached files that a page's text links to, in the caller's
+ * transaction. Files already attached (to this page or anything else) stay where they are.
+ */
+export async function attachToPage(
+	db: Database,
+	input: { attachmentIds: number[]; uploaderId: number; pageId: number }
+): Promise<number> {
+	if (!input.attachmentIds.length) return 0;
+	const result = await db
+		.updateTable('attachment')
+		.set({ pageId: input.pageId })
+		.where('id', 'in', [...new Set(input.attachmentIds)])
+		.where('uploaderId', '=', input.uploaderId)
+		.where('postId', 'is', null)
+		.where('pageId', 'is', null)
+		.executeTakeFirst();
+	return Number(result.numUpdatedRows);
+}
+
+/** The files a page holds, oldest first. */
+export async function listAttachmentsForPage(
+	db: Database,
+	pageId: number
+): Promise<AttachmentView[]> {
+	const rows = await db
+		.selectFrom('attachment')
+		.where('pageId', '=', pageId)
+		.select(['id', 'fileName', 'contentType', 'byteSize', 'width', 'height'])
+		.orderBy('id')
+		.execute();
+	return rows.map(toAttachmentView);
 }

@@ -88,21 +88,32 @@ export type OpenedAttachment = {
 	sha256: string;
 };
 
+/** Whether the actor may see what holds a file: callbacks, so files depend on no domain. */
+export type FileHolderChecks = {
+	post: (postId: number) => Promise<boolean>;
+	page: (pageId: number) => Promise<boolean>;
+};
+
 /**
  * The file's bytes, for someone who may see it: its uploader while it is unattached, afterwards
- * whoever `canSeePost` allows (a callback, so this module does not depend on the posts service).
+ * whoever may see the post or page holding it (`canSee`).
  * Throws UnauthorizedError without an actor and NotFoundError otherwise: a file you may not see
  * does not exist, so ids cannot be probed.
  */
 export async function openAttachment(
 	ctx: RequestContext,
 	id: number,
-	canSeePost: (postId: number) => Promise<boolean>
+	canSee: FileHolderChecks
 ): Promise<OpenedAttachment> {
 	if (!ctx.actor) throw new UnauthorizedError('Sign in first.');
 	const row = await getAttachment(db(), id);
 	const allowed =
-		row && (row.postId === null ? row.uploaderId === ctx.actor.id : await canSeePost(row.postId));
+		row &&
+		(row.postId !== null
+			? await canSee.post(row.postId)
+			: row.pageId !== null
+				? await canSee.page(row.pageId)
+				: row.uploaderId === ctx.actor.id);
 	if (!row || !allowed) throw new NotFoundError('That file does not exist or has been removed.');
 	const bytes = await fileStorage().get(row.storageKey);
 	if (!bytes) throw new NotFoundError('That file is no longer stored.');

@@ -8,6 +8,7 @@ import { db } from '../db/index.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import { decodeCursor, encodeCursor } from '../pagination.ts';
 import { requireActor } from '../feeds/post.service.ts';
+import { listAttachmentsForPage } from '../files/attachment.repository.ts';
 import { diffTexts } from '../markdown/diff.ts';
 import { departmentTree, type DepartmentNode } from '../org/directory.service.ts';
 import type {
@@ -47,7 +48,7 @@ function today(): string {
 
 async function toPageView(ctx: RequestContext, page: PageRow, space: Space): Promise<PageView> {
 	const actor = requireActor(ctx);
-	const [ancestors, children, linking, names, canEdit] = await Promise.all([
+	const [ancestors, children, linking, names, canEdit, attachments] = await Promise.all([
 		listAncestors(db(), page.id),
 		listChildPages(db(), page.id),
 		listPagesLinkingTo(db(), [page.id]),
@@ -56,7 +57,8 @@ async function toPageView(ctx: RequestContext, page: PageRow, space: Space): Pro
 			page.updatedBy,
 			...(page.verifiedBy ? [page.verifiedBy] : [])
 		]),
-		mayEditPage(db(), actor, page)
+		mayEditPage(db(), actor, page),
+		listAttachmentsForPage(db(), page.id)
 	]);
 	const ref = (p: { id: number; title: string; path: string }): PageRef => ({
 		id: p.id,
@@ -106,6 +108,7 @@ async function toPageView(ctx: RequestContext, page: PageRow, space: Space): Pro
 		breadcrumbs: ancestors.map(ref),
 		children: children.map(ref),
 		backlinks,
+		attachments,
 		can: { edit: canEdit, govern, move: govern, delete: govern }
 	};
 }

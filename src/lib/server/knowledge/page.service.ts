@@ -20,6 +20,7 @@ import {
 	type PageMoveInput,
 	type PageUpdateInput
 } from '../../shared/schemas/knowledge.ts';
+import { attachToPage } from '../files/attachment.repository.ts';
 import { enqueueSearchIndex } from '../search/outbox.repository.ts';
 import { refreshPagesAwaiting, refreshPagesLinkingTo, renderPageInSpace } from './page-links.ts';
 import {
@@ -95,6 +96,23 @@ export async function getVisiblePage(ctx: RequestContext, pageId: number): Promi
 export async function mayEditPage(database: Database, actor: Actor, page: PageRow) {
 	const named = page.editRestricted ? await isNamedEditor(database, page.id, actor.id) : false;
 	return canEditPage(actor, page, named);
+}
+
+/** Whether the actor may see a page (live ones): what serving its files checks. */
+export async function canViewPage(ctx: RequestContext, pageId: number): Promise<boolean> {
+	return getVisiblePage(ctx, pageId).then(
+		() => true,
+		() => false
+	);
+}
+
+/**
+ * Files a page's text links to (`/files/<id>/…`, as the editor inserts them after an upload).
+ * Saving attaches the writer's own unattached ones to the page, so they are served to its
+ * readers and kept.
+ */
+export function referencedFileIds(source: string): number[] {
+	return [...new Set([...source.matchAll(/\/files\/(\d{1,15})\//g)].map((m) => Number(m[1])))];
 }
 
 /** The same text as now: saving it adds no revision. */
@@ -185,6 +203,11 @@ export async function createPage(
 				createdAt: now
 			});
 			await replacePageLinks(trx, page.id, rendered.linkRows);
+			await attachToPage(trx, {
+				attachmentIds: referencedFileIds(input.body),
+				uploaderId: actor.id,
+				pageId: page.id
+			});
 			await refreshPagesAwaiting(trx, page.title);
 			await enqueueSearchIndex(trx, [{ kind: 'page', id: page.id }]);
 			await recordAudit(trx, ctx, {
@@ -248,6 +271,11 @@ async function writeRevision(
 		restoredFrom: next.restoredFrom ?? null
 	});
 	await replacePageLinks(trx, page.id, rendered.linkRows);
+	await attachToPage(trx, {
+		attachmentIds: referencedFileIds(next.body),
+		uploaderId: actor.id,
+		pageId: page.id
+	});
 	if (next.title.toLowerCase() !== page.title.toLowerCase())
 		await refreshPagesAwaiting(trx, next.title);
 	await enqueueSearchIndex(trx, [{ kind: 'page', id: page.id }]);

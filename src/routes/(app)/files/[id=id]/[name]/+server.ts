@@ -2,6 +2,7 @@ import { error } from '@sveltejs/kit';
 import { requestContext } from '$lib/server/context';
 import { NotFoundError } from '$lib/server/errors';
 import { openAttachment } from '$lib/server/files/attachment.service';
+import { canViewPage } from '$lib/server/knowledge/page.service';
 import { canViewPost } from '$lib/server/feeds/post.service';
 import type { RequestHandler } from './$types';
 
@@ -28,14 +29,18 @@ function matchesEtag(header: string | null, etag: string): boolean {
 }
 
 /**
- * Serves an uploaded file to its uploader, or once attached to people who may see its post. The
+ * Serves an uploaded file to its uploader, or once attached to people who may see its post or
+ * page. The
  * name in the URL is for the person's benefit only; the id decides.
  */
 export const GET: RequestHandler = async (event) => {
 	const ctx = requestContext(event);
 	let file;
 	try {
-		file = await openAttachment(ctx, Number(event.params.id), (postId) => canViewPost(ctx, postId));
+		file = await openAttachment(ctx, Number(event.params.id), {
+			post: (postId) => canViewPost(ctx, postId),
+			page: (pageId) => canViewPage(ctx, pageId)
+		});
 	} catch (e) {
 		// A link opened in the browser: show the app's own "not found" page, not JSON.
 		if (e instanceof NotFoundError) error(404, e.message);
