@@ -175,6 +175,28 @@ test('members-only spaces never leak through the API; bad input gets a message',
 	expect(created.status(), await created.text()).toBe(201);
 	const secret = await created.json();
 
+	// A file uploaded for the page and linked from its text is the page's: members only.
+	const pixel = Buffer.from(
+		'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+		'base64'
+	);
+	const uploaded = await request.post('/files', {
+		headers: zaraHeaders,
+		multipart: { file: { name: 'floor-plan.png', mimeType: 'image/png', buffer: pixel } }
+	});
+	expect(uploaded.status(), await uploaded.text()).toBe(201);
+	const file = (await uploaded.json()).attachments[0];
+	const withFile = await request.put(`/api/v1/pages/${secret.id}`, {
+		headers: zaraHeaders,
+		data: { title, body: `Confidential.\n\n![Floor plan](${file.url})`, baseRevision: 1 }
+	});
+	expect(withFile.status(), await withFile.text()).toBe(200);
+	expect((await withFile.json()).attachments).toEqual([
+		expect.objectContaining({ fileName: 'floor-plan.png', url: file.url })
+	]);
+	expect((await request.get(file.url, { headers: zaraHeaders })).status()).toBe(200);
+	expect((await request.get(file.url, { headers: hannahHeaders })).status()).toBe(404);
+
 	for (const path of [
 		`/api/v1/pages/${secret.id}`,
 		`/api/v1/pages/${secret.id}/revisions`,
