@@ -83,6 +83,34 @@ test('"/" jumps to search; suggestions by keyboard; Enter shows highlighted resu
 	await expectAccessible(page);
 });
 
+test('the search box finds a knowledge page with the term highlighted', async ({ page }) => {
+	const term = word();
+	await signIn(page, jamal);
+	const created = await page.request.post('/api/v1/pages', {
+		data: {
+			space: 'transport',
+			title: `Winter gritting ${term} routes`,
+			body: `Which roads are gritted first when frost is forecast, and who decides (${term}).`
+		}
+	});
+	expect(created.status(), await created.text()).toBe(201);
+	const href = (await created.json()).href as string;
+	await untilSearchable(page, term);
+
+	await visit(page, '/feed');
+	const box = page.getByRole('combobox', { name: 'Search' });
+	await box.fill(term);
+	await box.press('Enter');
+	const hit = page.getByRole('listitem').filter({ hasText: 'Winter gritting' });
+	await expect(hit.getByRole('link', { name: /Winter gritting/ })).toHaveAttribute('href', href);
+	await expect(hit.locator('h3 mark')).toHaveText(new RegExp(term, 'i'));
+	await expect(hit.getByText('Page', { exact: true })).toBeVisible();
+	await expectAccessible(page);
+	await hit.getByRole('link', { name: /Winter gritting/ }).click();
+	await expect(page.getByRole('heading', { level: 1, name: /Winter gritting/ })).toBeVisible();
+	await expectAccessible(page);
+});
+
 test('a members-only department’s content never shows to others; odd queries get an answer', async ({
 	page,
 	browser

@@ -66,7 +66,7 @@ test('the skip link is the first stop for the keyboard and moves focus to main',
 
 	// The next Tab continues inside main, not back in the header.
 	await page.keyboard.press('Tab');
-	await expect(page.getByRole('searchbox', { name: /^Search pages/ })).toBeFocused();
+	await expect(page.getByRole('searchbox', { name: /^Words, a phrase/ })).toBeFocused();
 });
 
 test('each navigation link opens its page and is marked as the current one', async ({ page }) => {
