@@ -130,13 +130,14 @@ export async function hasSearchableWords(db: Database, text: string): Promise<bo
 }
 
 /**
- * How many of the newest matches are ranked when a word is common. Every title match is a
- * candidate on its own branch (titles are few), so a title match is never lost; body-only
- * matches beyond the newest CANDIDATES are not reachable, as with any engine's hit cap
- * (Meilisearch stops at 1,000). This bounds a query's work whatever the word.
+ * How many of the newest matches are ranked when a word is common: the newest CANDIDATES title
+ * matches (on their own branch, so a title match is not crowded out by bodies) and the newest
+ * CANDIDATES matches anywhere. Older matches of a very common word are not reachable, as with
+ * any engine's hit cap (Meilisearch stops at 1,000). This bounds a query's work whatever the
+ * word; the benchmark (bench/README.md) shows what it costs at a million documents.
  */
-export const CANDIDATES = 1000;
-const SUGGEST_CANDIDATES = 200;
+export const CANDIDATES = 300;
+const SUGGEST_CANDIDATES = 50;
 
 /**
  * One page of documents matching `tsquery` (web-search syntax parsed by PostgreSQL), best
