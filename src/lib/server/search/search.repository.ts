@@ -133,11 +133,12 @@ export async function hasSearchableWords(db: Database, text: string): Promise<bo
  * How many of the newest matches are ranked when a word is common: the newest CANDIDATES title
  * matches (on their own branch, so a title match is not crowded out by bodies) and the newest
  * CANDIDATES matches anywhere. Older matches of a very common word are not reachable, as with
- * any engine's hit cap (Meilisearch stops at 1,000). This bounds a query's work whatever the
- * word; the benchmark (bench/README.md) shows what it costs at a million documents.
+ * any engine's hit cap (Meilisearch stops at 1,000). Known weakness (bench/README.md): when the
+ * planner expects many matches but there are few (several words, phrases), "newest first with a
+ * limit" walks the updated_at index a long way; 1,000 measured better than 300 for that reason.
  */
-export const CANDIDATES = 300;
-const SUGGEST_CANDIDATES = 50;
+export const CANDIDATES = 1000;
+const SUGGEST_CANDIDATES = 200;
 
 /**
  * One page of documents matching `tsquery` (web-search syntax parsed by PostgreSQL), best
