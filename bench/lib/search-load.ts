@@ -6,7 +6,11 @@
 import { sql } from 'kysely';
 import type { Database } from '../../src/lib/server/db/index.ts';
 import type { ViewerFilter } from '../../src/lib/server/search/search-engine.ts';
-import { CANDIDATES } from '../../src/lib/server/search/search.repository.ts';
+import {
+	CANDIDATES,
+	candidateRows,
+	visibleTo
+} from '../../src/lib/server/search/search.repository.ts';
 import { percentile } from './load.ts';
 import type { Measurement } from './types.ts';
 
@@ -194,23 +198,17 @@ export async function probeWriteToSearchable(appUrl: string, cookie: string, sec
 }
 
 /**
- * EXPLAIN ANALYZE of the two candidate branches of a search (see searchByWords), which do the
- * heavy lifting, for an everyday word and a rare one, as the viewer.
+ * EXPLAIN ANALYZE of the candidate search (see candidateRows), which does the heavy lifting,
+ * for an everyday word and a rare one, as the viewer.
  */
 export async function explainSearch(db: Database, viewer: ViewerFilter, vocabulary: string[]) {
 	const lines: string[] = [];
 	for (const word of [vocabulary[0]!, vocabulary[5000]!]) {
 		const { rows } = await sql<Record<string, string>>`
 			explain (analyze, buffers, costs off)
-			(select d.kind, d.source_id from search_document d, websearch_to_tsquery('commons', ${word}) q(query)
-				where d.title <> '' and to_tsvector('commons', d.title) @@ q.query
-					and (d.department_id is null or d.department_id <> all(${viewer.hiddenDepartmentIds}::bigint[]))
-				order by d.updated_at desc limit ${CANDIDATES})
-			union
-			(select d.kind, d.source_id from search_document d, websearch_to_tsquery('commons', ${word}) q(query)
-				where d.document @@ q.query
-					and (d.department_id is null or d.department_id <> all(${viewer.hiddenDepartmentIds}::bigint[]))
-				order by d.updated_at desc limit ${CANDIDATES})
+			with q as (select websearch_to_tsquery('commons', ${word}) as query),
+			${candidateRows(visibleTo(viewer), CANDIDATES)}
+			select * from candidates
 		`.execute(db);
 		lines.push(`candidates for "${word}":`, ...rows.map((r) => `  ${Object.values(r)[0]}`));
 	}
