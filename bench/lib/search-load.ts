@@ -6,6 +6,11 @@
 import { sql } from 'kysely';
 import type { Database } from '../../src/lib/server/db/index.ts';
 import type { ViewerFilter } from '../../src/lib/server/search/search-engine.ts';
+import {
+	CANDIDATES,
+	candidateRows,
+	visibleTo
+} from '../../src/lib/server/search/search.repository.ts';
 import { percentile } from './load.ts';
 import type { Measurement } from './types.ts';
 
@@ -192,21 +197,20 @@ export async function probeWriteToSearchable(appUrl: string, cookie: string, sec
 	};
 }
 
-/** EXPLAIN ANALYZE of the page query for an everyday word and a rare one, as the viewer. */
+/**
+ * EXPLAIN ANALYZE of the candidate search (see candidateRows), which does the heavy lifting,
+ * for an everyday word and a rare one, as the viewer.
+ */
 export async function explainSearch(db: Database, viewer: ViewerFilter, vocabulary: string[]) {
 	const lines: string[] = [];
 	for (const word of [vocabulary[0]!, vocabulary[5000]!]) {
-		const { rows } = await sql<{ 'QUERY PLAN': string }>`
+		const { rows } = await sql<Record<string, string>>`
 			explain (analyze, buffers, costs off)
-			select d.kind, d.source_id,
-				((ts_rank_cd('{0, 0, 0, 1.0}', d.document, q.query) > 0)::int
-					+ ts_rank_cd('{0.05, 0.1, 0.4, 1.0}', d.document, q.query, 32))::real as rank
-			from search_document d, websearch_to_tsquery('commons', ${word}) q(query)
-			where d.document @@ q.query
-				and (d.department_id is null or d.department_id <> all(${viewer.hiddenDepartmentIds}::bigint[]))
-			order by rank desc, d.kind, d.source_id limit 21
+			with q as (select websearch_to_tsquery('commons', ${word}) as query),
+			${candidateRows(visibleTo(viewer), CANDIDATES)}
+			select * from candidates
 		`.execute(db);
-		lines.push(`plan for "${word}":`, ...rows.map((r) => `  ${Object.values(r)[0] as string}`));
+		lines.push(`candidates for "${word}":`, ...rows.map((r) => `  ${Object.values(r)[0]}`));
 	}
 	return lines;
 }

@@ -29,12 +29,20 @@ export async function startCommons(): Promise<Database> {
 	}
 	registerRealtimeHandlers();
 	startAuthHousekeeping(db);
-	await searchEngine().prepare();
+	// A search engine that is down must not keep the intranet from starting: searches fail
+	// until it is back, and the outbox keeps every change for it.
+	await searchEngine()
+		.prepare()
+		.catch((error) => log.error({ err: error }, 'search engine not ready'));
 	const jobs = await startAppJobRunner({ connectionString: url, tasks, crontab });
 	// Index tasks left by a crash (or written before the job schema existed) are drained now; an
 	// empty index (a new installation, or one upgraded to search) is built in the background.
 	await jobs.addJob(SEARCH_INDEX_TASK, {});
-	if (await searchEngine().isEmpty(db))
+	if (
+		await searchEngine()
+			.isEmpty(db)
+			.catch(() => false)
+	)
 		await jobs.addJob(SEARCH_REBUILD_TASK, {}, { jobKey: SEARCH_REBUILD_TASK, maxAttempts: 3 });
 	log.info({ embedded: !cfg.databaseUrl }, 'commons ready');
 	return db;

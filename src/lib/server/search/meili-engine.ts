@@ -122,25 +122,39 @@ export function createMeiliEngine(options: {
 			);
 	}
 
+	async function applySettings() {
+		try {
+			await settled(client.createIndex(options.index, { primaryKey: 'id' }).waitTask(TASK_WAIT));
+		} catch (error) {
+			if (!(error instanceof Error && /already exists/.test(error.message))) throw error;
+		}
+		await settled(index.updateSettings(MEILI_SETTINGS).waitTask(TASK_WAIT));
+	}
+	// Settings must be in place before any filter is used; a failed attempt (Meilisearch down at
+	// start-up) is tried again by the next call.
+	let prepared: Promise<void> | null = null;
+	function ready(): Promise<void> {
+		prepared ??= applySettings().catch((error) => {
+			prepared = null;
+			throw error;
+		});
+		return prepared;
+	}
+
 	return {
 		name: 'meilisearch',
 		index,
 
-		async prepare() {
-			try {
-				await settled(client.createIndex(options.index, { primaryKey: 'id' }).waitTask(TASK_WAIT));
-			} catch (error) {
-				if (!(error instanceof Error && /already exists/.test(error.message))) throw error;
-			}
-			await settled(index.updateSettings(MEILI_SETTINGS).waitTask(TASK_WAIT));
-		},
+		prepare: ready,
 
 		async isEmpty() {
+			await ready();
 			const stats = await index.getStats();
 			return stats.numberOfDocuments === 0;
 		},
 
 		async sync(trx: Database, kind: SearchKind, ids: number[]) {
+			await ready();
 			const { rows } = await documentSource(kind, ids).execute(trx);
 			await push(rows);
 			const present = new Set(rows.map((r) => Number(r.sourceId)));
@@ -149,6 +163,7 @@ export function createMeiliEngine(options: {
 		},
 
 		async rebuild(db: Database) {
+			await ready();
 			await settled(index.deleteAllDocuments().waitTask(TASK_WAIT));
 			const counts: Partial<Record<SearchKind, number>> = {};
 			for (const kind of SEARCH_KINDS) {
@@ -169,6 +184,7 @@ export function createMeiliEngine(options: {
 		},
 
 		async search(db: Database, query: EngineSearch): Promise<EngineResult> {
+			await ready();
 			const offset = decodeOffset(query.after);
 			const common = {
 				attributesToHighlight: ['title'],
@@ -231,6 +247,7 @@ export function createMeiliEngine(options: {
 		},
 
 		async suggest(_db: Database, query: { text: string; viewer: ViewerFilter; limit: number }) {
+			await ready();
 			const result = await index.search(query.text, {
 				filter: [visibilityFilter(query.viewer)],
 				limit: query.limit,
