@@ -27,6 +27,7 @@ async function apiAs(playwright: Playwright, baseURL: string, email: string) {
 
 test('a memo reaches a department: banner, wrong answer explained, acknowledgement, amendment', async ({
 	page,
+	browser,
 	playwright,
 	baseURL
 }) => {
@@ -75,6 +76,15 @@ test('a memo reaches a department: banner, wrong answer explained, acknowledgeme
 	const viewed = await (await issuer.get(`/api/v1/memos/${memoId}/report`)).json();
 	expect(viewed.counts).toMatchObject({ total: expect.any(Number), viewed: 1, acknowledged: 0 });
 
+	// The issuer watches the report in another browser.
+	const issuerContext = await browser.newContext();
+	const issuerPage = await issuerContext.newPage();
+	await signIn(issuerPage, comms);
+	await visit(issuerPage, `/memos/${memoId}/report`);
+	const progress = issuerPage.getByTestId('acknowledged-count');
+	await expect(progress).toHaveText(/^0 of \d+$/);
+	const total = Number((await progress.textContent())!.split(' of ')[1]);
+
 	// A wrong answer is explained and nothing is recorded as acknowledged.
 	const form = page.getByRole('region', { name: 'Your acknowledgement' });
 	await form.getByLabel('Nothing extra').check();
@@ -93,6 +103,12 @@ test('a memo reaches a department: banner, wrong answer explained, acknowledgeme
 	await expect(page.getByRole('link', { name: title })).toHaveCount(0);
 	await expectAccessible(page);
 
+	// The issuer's report moved without a reload.
+	await expect(progress).toHaveText(`1 of ${total}`);
+	await expectAccessible(issuerPage);
+	// Filtered to those who acknowledged, the list names him with the version he read.
+	await visit(issuerPage, `/memos/${memoId}/report?status=acknowledged`);
+	await expect(issuerPage.getByRole('row', { name: /Jamal Hassan/ })).toContainText('Acknowledged');
 	const report = await (await issuer.get(`/api/v1/memos/${memoId}/report`)).json();
 	expect(report.counts.acknowledged).toBe(1);
 

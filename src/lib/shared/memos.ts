@@ -84,6 +84,8 @@ export type MemoView = {
 	changes: { fromVersion: number; parts: DiffPart[]; added: number; removed: number } | null;
 	recipient: MemoRecipientView | null;
 	supersededBy: number | null;
+	/** The caller may open the acknowledgement report (issuer, its managers, administrators). */
+	canViewReport: boolean;
 };
 
 export type PendingMemo = {

@@ -110,7 +110,8 @@ export async function openMemo(
 					acknowledgedAt: iso(recipient.acknowledgedAt),
 					acknowledgedVersion: recipient.acknowledgedVersion
 				},
-		supersededBy: memo.supersededBy
+		supersededBy: memo.supersededBy,
+		canViewReport: canViewMemoReport(actor, memo)
 	};
 }
 
