@@ -136,6 +136,9 @@ test('every section fits a 360 px wide screen without horizontal scrolling', asy
 		const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
 		expect(scrollWidth, `document width on ${section.path}`).toBeLessThanOrEqual(360);
 	}
+	// The header's search box takes a row of its own rather than shrinking to nothing.
+	const box = await page.getByRole('combobox', { name: 'Search' }).boundingBox();
+	expect(box?.width).toBeGreaterThan(280);
 	// The navigation scrolls inside itself; its last link is still reachable.
 	const nav = page.getByRole('navigation', { name: 'Primary' });
 	await nav.getByRole('link', { name: 'Search' }).click();

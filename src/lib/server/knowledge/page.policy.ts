@@ -32,7 +32,10 @@ export function canWriteInSpace(actor: Actor, departmentId: number | null): bool
 	return actor.departmentPath.includes(departmentId) || managesDepartment(actor, departmentId);
 }
 
-/** Managers of the space (communications for the organisation's), its owner, administrators. */
+/**
+ * Managers of the space (communications for the organisation's), its owner, administrators: who
+ * moves and deletes a page, verifies it and sets its owner and editors.
+ */
 export function canGovernPage(actor: Actor, page: PageFacts): boolean {
 	if (page.deletedAt) return false;
 	if (actor.isAdmin || page.ownerId === actor.id) return true;
@@ -49,7 +52,3 @@ export function canEditPage(actor: Actor, page: PageFacts, namedEditor: boolean)
 	if (page.editRestricted) return namedEditor || actor.isAdmin || page.ownerId === actor.id;
 	return canWriteInSpace(actor, page.departmentId);
 }
-
-/** Moving and deleting change more than the page's words: the people who govern it. */
-export const canMovePage = canGovernPage;
-export const canDeletePage = canGovernPage;

@@ -23,14 +23,7 @@ import {
 import { attachToPage } from '../files/attachment.repository.ts';
 import { enqueueSearchIndex } from '../search/outbox.repository.ts';
 import { refreshPagesAwaiting, refreshPagesLinkingTo, renderPageInSpace } from './page-links.ts';
-import {
-	canDeletePage,
-	canEditPage,
-	canGovernPage,
-	canMovePage,
-	canSeeSpace,
-	canWriteInSpace
-} from './page.policy.ts';
+import { canEditPage, canGovernPage, canSeeSpace, canWriteInSpace } from './page.policy.ts';
 import {
 	getPageRow,
 	getPageRowForUpdate,
@@ -240,6 +233,31 @@ async function lockEditable(
 	return page;
 }
 
+/**
+ * The live page, locked in `trx`, if the actor governs it (owner, the space's managers,
+ * administrators: who moves, deletes, verifies and sets its owner). NotFoundError when hidden or
+ * gone; ForbiddenError (audited as `action`) otherwise, saying who may `doWhat`.
+ */
+async function lockGoverned(
+	trx: Transaction<DB>,
+	ctx: RequestContext,
+	actor: Actor,
+	pageId: number,
+	action: string,
+	doWhat: string
+): Promise<PageRow> {
+	const page = await getPageRowForUpdate(trx, pageId);
+	if (!page || page.deletedAt || !canSeeSpace(actor, page.departmentId))
+		throw new NotFoundError('That page does not exist or has been removed.');
+	if (!canGovernPage(actor, page)) {
+		await recordDenied(ctx, action, 'page', pageId);
+		throw new ForbiddenError(
+			`Only the page’s owner, its department’s managers and administrators ${doWhat}.`
+		);
+	}
+	return page;
+}
+
 async function writeRevision(
 	trx: Transaction<DB>,
 	ctx: RequestContext,
@@ -379,15 +397,7 @@ export async function movePage(
 	return db()
 		.transaction()
 		.execute(async (trx) => {
-			const page = await getPageRowForUpdate(trx, pageId);
-			if (!page || page.deletedAt || !canSeeSpace(actor, page.departmentId))
-				throw new NotFoundError('That page does not exist or has been removed.');
-			if (!canMovePage(actor, page)) {
-				await recordDenied(ctx, 'page.move', 'page', pageId);
-				throw new ForbiddenError(
-					'Only the page’s owner, its department’s managers and administrators move it.'
-				);
-			}
+			const page = await lockGoverned(trx, ctx, actor, pageId, 'page.move', 'move it');
 			const subtree = await listSubtreePageIds(trx, pageId);
 			let parentPath = '';
 			if (input.parentId !== null) {
@@ -442,15 +452,7 @@ export async function setPageGovernance(
 	await db()
 		.transaction()
 		.execute(async (trx) => {
-			const page = await getPageRowForUpdate(trx, pageId);
-			if (!page || page.deletedAt || !canSeeSpace(actor, page.departmentId))
-				throw new NotFoundError('That page does not exist or has been removed.');
-			if (!canGovernPage(actor, page)) {
-				await recordDenied(ctx, 'page.govern', 'page', pageId);
-				throw new ForbiddenError(
-					'Only the page’s owner, its department’s managers and administrators change this.'
-				);
-			}
+			const page = await lockGoverned(trx, ctx, actor, pageId, 'page.govern', 'change this');
 			const owner = await getActorRow(trx, input.ownerId);
 			const ownerHidden = owner?.hiddenDepartmentIds.map(Number).includes(page.departmentId ?? -1);
 			if (!owner || ownerHidden)
@@ -493,15 +495,7 @@ export async function verifyPage(
 	await db()
 		.transaction()
 		.execute(async (trx) => {
-			const page = await getPageRowForUpdate(trx, pageId);
-			if (!page || page.deletedAt || !canSeeSpace(actor, page.departmentId))
-				throw new NotFoundError('That page does not exist or has been removed.');
-			if (!canGovernPage(actor, page)) {
-				await recordDenied(ctx, 'page.verify', 'page', pageId);
-				throw new ForbiddenError(
-					'Only the page’s owner, its department’s managers and administrators verify it.'
-				);
-			}
+			const page = await lockGoverned(trx, ctx, actor, pageId, 'page.verify', 'verify it');
 			await updatePageGovernance(trx, pageId, {
 				verifiedUntil,
 				verifiedBy: verifiedUntil ? actor.id : null
@@ -528,15 +522,7 @@ export async function deletePage(
 	return db()
 		.transaction()
 		.execute(async (trx) => {
-			const page = await getPageRowForUpdate(trx, pageId);
-			if (!page || page.deletedAt || !canSeeSpace(actor, page.departmentId))
-				throw new NotFoundError('That page does not exist or has been removed.');
-			if (!canDeletePage(actor, page)) {
-				await recordDenied(ctx, 'page.delete', 'page', pageId);
-				throw new ForbiddenError(
-					'Only the page’s owner, its department’s managers and administrators delete it.'
-				);
-			}
+			const page = await lockGoverned(trx, ctx, actor, pageId, 'page.delete', 'delete it');
 			if ((await listChildPages(trx, pageId)).length)
 				throw new ConflictError('This page has sub-pages. Move or delete them first.');
 			await softDeletePages(trx, [pageId], actor.id, now);
