@@ -315,3 +315,34 @@ test('an owner sets a review date, verifies, moves, discusses and deletes a page
 	await expect(page.getByText(`“Printers ${run}” was deleted.`)).toBeVisible();
 	expect((await visit(page, `${parent}/printers-${run}`))?.status()).toBe(404);
 });
+
+test('an image uploaded in the editor is linked at the cursor and shown on the saved page', async ({
+	page
+}) => {
+	await signIn(page, people.staff);
+	const title = `Site map ${unique()}`;
+	await visit(page, `/kb/new?space=${SPACE}`);
+	await page.getByLabel('Title', { exact: true }).fill(title);
+	await page.getByLabel('Page text').fill('The site from above:\n');
+	const pixel = Buffer.from(
+		'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+		'base64'
+	);
+	await page
+		.getByLabel('Add an image or file (up to 10 MB)')
+		.setInputFiles({ name: 'site.png', mimeType: 'image/png', buffer: pixel });
+	await expect(
+		page.getByText('site.png added to the text. Save the page to keep it.')
+	).toBeVisible();
+	await expect(page.getByLabel('Page text')).toHaveValue(
+		/!\[site\.png\]\(\/files\/\d+\/site\.png\)/
+	);
+	await expectAccessible(page);
+	await page.getByRole('button', { name: 'Create page' }).click();
+	await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
+	await expect(page.getByRole('img', { name: 'site.png' })).toBeVisible();
+	await expect(
+		page.getByRole('region', { name: 'Files on this page' }).getByRole('link', { name: 'site.png' })
+	).toBeVisible();
+	await expectAccessible(page);
+});
