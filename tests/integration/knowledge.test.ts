@@ -28,10 +28,12 @@ import {
 	PageConflictError,
 	restoreRevision,
 	revisePage,
-	setPageGovernance,
-	slugify,
-	verifyPage
+	slugify
 } from '../../src/lib/server/knowledge/page.service.ts';
+import {
+	setPageGovernance,
+	verifyPage
+} from '../../src/lib/server/knowledge/page-governance.service.ts';
 import { contextFor, grantRole, newDepartment, newUser } from '../factories.ts';
 import { createTestDatabase } from './database.ts';
 

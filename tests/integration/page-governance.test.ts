@@ -4,8 +4,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ForbiddenError, NotFoundError } from '../../src/lib/server/errors.ts';
-import { getPageGovernance } from '../../src/lib/server/knowledge/page-governance.service.ts';
-import { createPage, setPageGovernance } from '../../src/lib/server/knowledge/page.service.ts';
+import {
+	getPageGovernance,
+	setPageGovernance
+} from '../../src/lib/server/knowledge/page-governance.service.ts';
+import { createPage } from '../../src/lib/server/knowledge/page.service.ts';
 import { contextFor, grantRole, newDepartment, newUser } from '../factories.ts';
 import { createTestDatabase } from './database.ts';
 

@@ -7,12 +7,12 @@ import type { DB } from '../db/schema.ts';
 import { renderPageInSpace } from '../knowledge/page-links.ts';
 import {
 	insertPage,
-	insertRevision,
-	replacePageLinks,
 	updatePageContent,
 	updatePageGovernance,
 	updatePageHtml
 } from '../knowledge/page.repository.ts';
+import { insertRevision } from '../knowledge/page-revision.repository.ts';
+import { replacePageLinks } from '../knowledge/page-link.repository.ts';
 import { demoPages } from './knowledge-content.ts';
 
 type People = Map<string, { id: number }>;

@@ -1,15 +1,25 @@
 /**
- * What a page's settings form needs: its named editors and the people to choose an owner or an
- * editor from. Kept apart from the page view, which every reader loads.
+ * A page's governance: its owner, review-by date, named editors and verification, and what its
+ * settings form needs (the named editors and the people to choose from). Kept apart from the
+ * page view, which every reader loads.
  */
+import { recordAudit } from '../audit/audit.service.ts';
 import type { RequestContext } from '../context.ts';
 import { db } from '../db/index.ts';
-import { ForbiddenError } from '../errors.ts';
+import { ForbiddenError, ValidationError } from '../errors.ts';
 import { requireActor } from '../feeds/post.service.ts';
+import { getActorRow } from '../org/actor.repository.ts';
 import type { PersonRef } from '../../shared/knowledge.ts';
+import type { PageGovernanceInput } from '../../shared/schemas/knowledge.ts';
 import { canGovernPage } from './page.policy.ts';
-import { listEditorIds, listPeopleNames, listSpacePeople } from './page.repository.ts';
-import { getVisiblePage } from './page.service.ts';
+import {
+	listEditorIds,
+	listPeopleNames,
+	listSpacePeople,
+	replaceEditors
+} from './page-editor.repository.ts';
+import { updatePageGovernance } from './page.repository.ts';
+import { getVisiblePage, lockGoverned } from './page.service.ts';
 
 /** More would make a select no one can use; the rest are still accepted by id. */
 const PEOPLE_LIMIT = 1000;
@@ -43,4 +53,74 @@ export async function getPageGovernance(
 			.sort((a, b) => a.name.localeCompare(b.name)),
 		people: [...people, ...extra].sort((a, b) => a.name.localeCompare(b.name) || a.id - b.id)
 	};
+}
+
+/**
+ * Sets a page's owner, review date and (optionally) the only people who may edit it. The owner
+ * must be able to see the page. Owners, managers of the space and administrators may.
+ */
+export async function setPageGovernance(
+	ctx: RequestContext,
+	pageId: number,
+	input: PageGovernanceInput
+): Promise<void> {
+	const actor = requireActor(ctx);
+	await db()
+		.transaction()
+		.execute(async (trx) => {
+			const page = await lockGoverned(trx, ctx, actor, pageId, 'page.govern', 'change this');
+			const owner = await getActorRow(trx, input.ownerId);
+			const ownerHidden = owner?.hiddenDepartmentIds.map(Number).includes(page.departmentId ?? -1);
+			if (!owner || ownerHidden)
+				throw new ValidationError('Choose an owner who can see this page.', {
+					ownerId: 'Choose an owner who can see this page.'
+				});
+			const editorIds = input.editRestricted ? input.editorIds : [];
+			await updatePageGovernance(trx, pageId, {
+				ownerId: input.ownerId,
+				reviewBy: input.reviewBy,
+				editRestricted: input.editRestricted
+			});
+			await replaceEditors(trx, pageId, editorIds);
+			await recordAudit(trx, ctx, {
+				action: 'page.govern',
+				objectType: 'page',
+				objectId: pageId,
+				details: {
+					ownerId: input.ownerId,
+					reviewBy: input.reviewBy,
+					editRestricted: input.editRestricted,
+					editorIds
+				}
+			});
+		});
+}
+
+/** Marks a page verified until a date (null clears it). Same people as governance. */
+export async function verifyPage(
+	ctx: RequestContext,
+	pageId: number,
+	verifiedUntil: string | null,
+	today: string = new Date().toISOString().slice(0, 10)
+): Promise<void> {
+	const actor = requireActor(ctx);
+	if (verifiedUntil !== null && verifiedUntil < today)
+		throw new ValidationError('Choose a date from today on.', {
+			verifiedUntil: 'Choose a date from today on.'
+		});
+	await db()
+		.transaction()
+		.execute(async (trx) => {
+			const page = await lockGoverned(trx, ctx, actor, pageId, 'page.verify', 'verify it');
+			await updatePageGovernance(trx, pageId, {
+				verifiedUntil,
+				verifiedBy: verifiedUntil ? actor.id : null
+			});
+			await recordAudit(trx, ctx, {
+				action: verifiedUntil ? 'page.verify' : 'page.unverify',
+				objectType: 'page',
+				objectId: pageId,
+				details: { verifiedUntil, revision: page.revision }
+			});
+		});
 }

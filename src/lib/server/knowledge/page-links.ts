@@ -27,9 +27,9 @@ import {
 	findPagesByTitles,
 	listPagesAwaitingTitle,
 	listPagesLinkingTo,
-	replacePageLinks,
-	updatePageHtml
-} from './page.repository.ts';
+	replacePageLinks
+} from './page-link.repository.ts';
+import { updatePageHtml } from './page.repository.ts';
 
 export type RenderedPageWithLinks = RenderedPage & {
 	linkRows: { targetTitle: string; toPageId: number | null }[];

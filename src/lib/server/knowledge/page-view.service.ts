@@ -23,17 +23,16 @@ import { pageHref, renderPageInSpace } from './page-links.ts';
 import { canGovernPage, canWriteInSpace } from './page.policy.ts';
 import {
 	getPageByPath,
-	getRevision,
 	listAncestors,
 	listChildPages,
 	listPagesDueForReview,
-	listPagesLinkingTo,
-	listPeopleNames,
 	listRecentPages,
-	listRevisions,
 	listSpacePages,
 	type PageRow
 } from './page.repository.ts';
+import { getRevision, listRevisions } from './page-revision.repository.ts';
+import { listPagesLinkingTo } from './page-link.repository.ts';
+import { listPeopleNames } from './page-editor.repository.ts';
 import {
 	getVisiblePage,
 	mayEditPage,

@@ -16,7 +16,6 @@ import { getActorRow } from '../org/actor.repository.ts';
 import {
 	ORGANISATION_SPACE,
 	type PageCreateInput,
-	type PageGovernanceInput,
 	type PageMoveInput,
 	type PageUpdateInput
 } from '../../shared/schemas/knowledge.ts';
@@ -27,21 +26,18 @@ import { canEditPage, canGovernPage, canSeeSpace, canWriteInSpace } from './page
 import {
 	getPageRow,
 	getPageRowForUpdate,
-	getRevision,
 	insertPage,
-	insertRevision,
-	isNamedEditor,
 	listChildPages,
 	listSubtreePageIds,
 	movePageRows,
 	pathExists,
-	replaceEditors,
-	replacePageLinks,
 	softDeletePages,
 	updatePageContent,
-	updatePageGovernance,
 	type PageRow
 } from './page.repository.ts';
+import { getRevision, insertRevision } from './page-revision.repository.ts';
+import { isNamedEditor } from './page-editor.repository.ts';
+import { replacePageLinks } from './page-link.repository.ts';
 
 export type Space = { slug: string; name: string; departmentId: number | null };
 
@@ -238,7 +234,7 @@ async function lockEditable(
  * administrators: who moves, deletes, verifies and sets its owner). NotFoundError when hidden or
  * gone; ForbiddenError (audited as `action`) otherwise, saying who may `doWhat`.
  */
-async function lockGoverned(
+export async function lockGoverned(
 	trx: Transaction<DB>,
 	ctx: RequestContext,
 	actor: Actor,
@@ -436,76 +432,6 @@ export async function movePage(
 				details: { from: page.path, to: path, pages: subtree.length }
 			});
 			return (await getPageRow(trx, page.id))!;
-		});
-}
-
-/**
- * Sets a page's owner, review date and (optionally) the only people who may edit it. The owner
- * must be able to see the page. Owners, managers of the space and administrators may.
- */
-export async function setPageGovernance(
-	ctx: RequestContext,
-	pageId: number,
-	input: PageGovernanceInput
-): Promise<void> {
-	const actor = requireActor(ctx);
-	await db()
-		.transaction()
-		.execute(async (trx) => {
-			const page = await lockGoverned(trx, ctx, actor, pageId, 'page.govern', 'change this');
-			const owner = await getActorRow(trx, input.ownerId);
-			const ownerHidden = owner?.hiddenDepartmentIds.map(Number).includes(page.departmentId ?? -1);
-			if (!owner || ownerHidden)
-				throw new ValidationError('Choose an owner who can see this page.', {
-					ownerId: 'Choose an owner who can see this page.'
-				});
-			const editorIds = input.editRestricted ? input.editorIds : [];
-			await updatePageGovernance(trx, pageId, {
-				ownerId: input.ownerId,
-				reviewBy: input.reviewBy,
-				editRestricted: input.editRestricted
-			});
-			await replaceEditors(trx, pageId, editorIds);
-			await recordAudit(trx, ctx, {
-				action: 'page.govern',
-				objectType: 'page',
-				objectId: pageId,
-				details: {
-					ownerId: input.ownerId,
-					reviewBy: input.reviewBy,
-					editRestricted: input.editRestricted,
-					editorIds
-				}
-			});
-		});
-}
-
-/** Marks a page verified until a date (null clears it). Same people as governance. */
-export async function verifyPage(
-	ctx: RequestContext,
-	pageId: number,
-	verifiedUntil: string | null,
-	today: string = new Date().toISOString().slice(0, 10)
-): Promise<void> {
-	const actor = requireActor(ctx);
-	if (verifiedUntil !== null && verifiedUntil < today)
-		throw new ValidationError('Choose a date from today on.', {
-			verifiedUntil: 'Choose a date from today on.'
-		});
-	await db()
-		.transaction()
-		.execute(async (trx) => {
-			const page = await lockGoverned(trx, ctx, actor, pageId, 'page.verify', 'verify it');
-			await updatePageGovernance(trx, pageId, {
-				verifiedUntil,
-				verifiedBy: verifiedUntil ? actor.id : null
-			});
-			await recordAudit(trx, ctx, {
-				action: verifiedUntil ? 'page.verify' : 'page.unverify',
-				objectType: 'page',
-				objectId: pageId,
-				details: { verifiedUntil, revision: page.revision }
-			});
 		});
 }
 

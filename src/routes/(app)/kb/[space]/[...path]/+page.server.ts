@@ -12,7 +12,11 @@ import { z } from 'zod';
 import { requestContext } from '$lib/server/context';
 import { ForbiddenError, NotFoundError, ValidationError } from '$lib/server/errors';
 import { failForm } from '$lib/server/http';
-import { getPageGovernance } from '$lib/server/knowledge/page-governance.service';
+import {
+	getPageGovernance,
+	setPageGovernance,
+	verifyPage
+} from '$lib/server/knowledge/page-governance.service';
 import { pageHref } from '$lib/server/knowledge/page-links';
 import {
 	diffPageRevisions,
@@ -27,9 +31,7 @@ import {
 	movePage,
 	PageConflictError,
 	restoreRevision,
-	revisePage,
-	setPageGovernance,
-	verifyPage
+	revisePage
 } from '$lib/server/knowledge/page.service';
 import { openPageThread } from '$lib/server/threads/thread.service';
 import { formToObject, parseInput } from '$lib/server/validation';

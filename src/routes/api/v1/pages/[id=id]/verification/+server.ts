@@ -3,7 +3,7 @@ import { json } from '@sveltejs/kit';
 import { readJsonBody } from '$lib/server/api/respond';
 import { requestContext } from '$lib/server/context';
 import { getPageViewById } from '$lib/server/knowledge/page-view.service';
-import { verifyPage } from '$lib/server/knowledge/page.service';
+import { verifyPage } from '$lib/server/knowledge/page-governance.service';
 import { apiHandler } from '$lib/server/http';
 import { parseInput } from '$lib/server/validation';
 import { pageVerifySchema } from '$lib/shared/schemas/knowledge';

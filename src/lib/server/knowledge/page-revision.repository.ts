@@ -1,0 +1,84 @@
+/**
+ * Knowledge page revisions in SQL: append-only, numbered per page.
+ */
+import type { Database } from '../db/index.ts';
+
+export type RevisionRow = {
+	number: number;
+	title: string;
+	bodySource: string;
+	bodyHtml: string;
+	summary: string;
+	authorId: number;
+	authorName: string;
+	createdAt: Date;
+	restoredFrom: number | null;
+};
+
+export async function insertRevision(
+	db: Database,
+	values: {
+		pageId: number;
+		number: number;
+		title: string;
+		bodySource: string;
+		bodyHtml: string;
+		summary: string;
+		authorId: number;
+		createdAt: Date;
+		restoredFrom?: number | null;
+	}
+): Promise<void> {
+	await db.insertInto('kbPageRevision').values(values).execute();
+}
+
+const revisionColumns = [
+	'kbPageRevision.number',
+	'kbPageRevision.title',
+	'kbPageRevision.bodySource',
+	'kbPageRevision.bodyHtml',
+	'kbPageRevision.summary',
+	'kbPageRevision.authorId',
+	'users.name as authorName',
+	'kbPageRevision.createdAt',
+	'kbPageRevision.restoredFrom'
+] as const;
+
+export async function getRevision(
+	db: Database,
+	pageId: number,
+	number: number
+): Promise<RevisionRow | undefined> {
+	return db
+		.selectFrom('kbPageRevision')
+		.innerJoin('users', 'users.id', 'kbPageRevision.authorId')
+		.where('kbPageRevision.pageId', '=', pageId)
+		.where('kbPageRevision.number', '=', number)
+		.select(revisionColumns)
+		.executeTakeFirst();
+}
+
+/** A page's revisions newest first, by keyset on the number. */
+export async function listRevisions(
+	db: Database,
+	pageId: number,
+	input: { before?: number; limit: number }
+): Promise<Omit<RevisionRow, 'bodySource' | 'bodyHtml'>[]> {
+	let query = db
+		.selectFrom('kbPageRevision')
+		.innerJoin('users', 'users.id', 'kbPageRevision.authorId')
+		.where('kbPageRevision.pageId', '=', pageId)
+		.select([
+			'kbPageRevision.number',
+			'kbPageRevision.title',
+			'kbPageRevision.summary',
+			'kbPageRevision.authorId',
+			'users.name as authorName',
+			'kbPageRevision.createdAt',
+			'kbPageRevision.restoredFrom'
+		])
+		.orderBy('kbPageRevision.number', 'desc')
+		.limit(input.limit);
+	if (input.before) query = query.where('kbPageRevision.number', '<', input.before);
+	return query.execute();
+}
