@@ -38,6 +38,7 @@ import {
 	mayEditPage,
 	resolveSpace,
 	spaceOfDepartment,
+	spacesOfDepartments,
 	type Space
 } from './page.service.ts';
 
@@ -64,20 +65,16 @@ async function toPageView(ctx: RequestContext, page: PageRow, space: Space): Pro
 		title: p.title,
 		href: pageHref(space.slug, p.path)
 	});
-	const spaceSlugs = new Map<number | null, string>([[page.departmentId, space.slug]]);
-	const backlinks: PageRef[] = [];
-	for (const from of linking) {
-		// Backlinks from spaces the reader may not see are left out, never named.
-		if (from.departmentId !== null && actor.hiddenDepartmentIds.includes(from.departmentId))
-			continue;
-		if (!spaceSlugs.has(from.departmentId))
-			spaceSlugs.set(from.departmentId, (await spaceOfDepartment(from.departmentId)).slug);
-		backlinks.push({
-			id: from.id,
-			title: from.title,
-			href: pageHref(spaceSlugs.get(from.departmentId)!, from.path)
-		});
-	}
+	// Backlinks from spaces the reader may not see are left out, never named.
+	const visibleLinking = linking.filter(
+		(from) => from.departmentId === null || !actor.hiddenDepartmentIds.includes(from.departmentId)
+	);
+	const spaces = await spacesOfDepartments(visibleLinking.map((from) => from.departmentId));
+	const backlinks: PageRef[] = visibleLinking.map((from) => ({
+		id: from.id,
+		title: from.title,
+		href: pageHref(spaces.get(from.departmentId)?.slug ?? space.slug, from.path)
+	}));
 	const now = today();
 	const govern = canGovernPage(actor, page);
 	return {
@@ -209,22 +206,21 @@ export async function listPages(
 async function describeListed(
 	rows: { id: number; title: string; path: string; departmentId: number | null; updatedAt: Date }[]
 ) {
-	const spaces = new Map<number | null, Space>();
-	const result = [];
-	for (const row of rows) {
-		if (!spaces.has(row.departmentId))
-			spaces.set(row.departmentId, await spaceOfDepartment(row.departmentId));
-		const space = spaces.get(row.departmentId)!;
-		result.push({
-			id: row.id,
-			title: row.title,
-			href: pageHref(space.slug, row.path),
-			spaceName: space.name,
-			spaceSlug: space.slug,
-			updatedAt: row.updatedAt.toISOString()
-		});
-	}
-	return result;
+	const spaces = await spacesOfDepartments(rows.map((row) => row.departmentId));
+	return rows.flatMap((row) => {
+		const space = spaces.get(row.departmentId);
+		if (!space) return [];
+		return [
+			{
+				id: row.id,
+				title: row.title,
+				href: pageHref(space.slug, row.path),
+				spaceName: space.name,
+				spaceSlug: space.slug,
+				updatedAt: row.updatedAt.toISOString()
+			}
+		];
+	});
 }
 
 /** Recently updated pages the actor may see, in every space, newest first. */
@@ -241,19 +237,21 @@ export async function listMyPagesDueForReview(ctx: RequestContext, days = 14) {
 	const until = new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 	const rows = await listPagesDueForReview(db(), actor.id, until);
 	const now = today();
-	const result = [];
-	for (const row of rows) {
-		const space = await spaceOfDepartment(row.departmentId);
-		result.push({
-			id: row.id,
-			title: row.title,
-			href: pageHref(space.slug, row.path),
-			spaceName: space.name,
-			reviewBy: row.reviewBy,
-			overdue: row.reviewBy < now
-		});
-	}
-	return result;
+	const spaces = await spacesOfDepartments(rows.map((row) => row.departmentId));
+	return rows.flatMap((row) => {
+		const space = spaces.get(row.departmentId);
+		if (!space) return [];
+		return [
+			{
+				id: row.id,
+				title: row.title,
+				href: pageHref(space.slug, row.path),
+				spaceName: space.name,
+				reviewBy: row.reviewBy,
+				overdue: row.reviewBy < now
+			}
+		];
+	});
 }
 
 function toRevisionView(row: {

@@ -11,7 +11,11 @@ import type { DB } from '../db/schema.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
 import { requireActor } from '../feeds/post.service.ts';
 import type { Actor } from '../org/actor.ts';
-import { getDepartment, getDepartmentBySlug } from '../org/department.repository.ts';
+import {
+	getDepartment,
+	getDepartmentBySlug,
+	getDepartmentsByIds
+} from '../org/department.repository.ts';
 import { getActorRow } from '../org/actor.repository.ts';
 import {
 	ORGANISATION_SPACE,
@@ -51,12 +55,27 @@ export async function resolveSpace(actor: Actor, slug: string): Promise<Space> {
 	return { slug: department.slug, name: department.name, departmentId: department.id };
 }
 
+const ORGANISATION: Space = { slug: ORGANISATION_SPACE, name: 'Organisation', departmentId: null };
+
 export async function spaceOfDepartment(departmentId: number | null): Promise<Space> {
-	if (departmentId === null)
-		return { slug: ORGANISATION_SPACE, name: 'Organisation', departmentId: null };
+	if (departmentId === null) return ORGANISATION;
 	const department = await getDepartment(db(), departmentId);
 	if (!department) throw new NotFoundError('That knowledge space does not exist.');
 	return { slug: department.slug, name: department.name, departmentId: department.id };
+}
+
+/** The spaces of several departments (null: the organisation's) in one query, for lists. */
+export async function spacesOfDepartments(
+	departmentIds: (number | null)[]
+): Promise<Map<number | null, Space>> {
+	const departments = await getDepartmentsByIds(
+		db(),
+		departmentIds.filter((id): id is number => id !== null)
+	);
+	return new Map<number | null, Space>([
+		[null, ORGANISATION],
+		...departments.map((d) => [d.id, { slug: d.slug, name: d.name, departmentId: d.id }] as const)
+	]);
 }
 
 /** A slug from a title: "Travel & expenses (2027)" becomes "travel-expenses-2027". */

@@ -74,6 +74,18 @@ export async function getDepartmentsBySlugs(
 	return db.selectFrom('department').where('slug', 'in', slugs).select(departmentColumns).execute();
 }
 
+export async function getDepartmentsByIds(
+	db: Database,
+	ids: number[]
+): Promise<DepartmentRecord[]> {
+	if (ids.length === 0) return [];
+	return db
+		.selectFrom('department')
+		.where('id', 'in', [...new Set(ids)])
+		.select(departmentColumns)
+		.execute();
+}
+
 /** Every department (members-only included), for administrators. */
 export async function listAllDepartments(
 	db: Database
