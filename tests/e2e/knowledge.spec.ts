@@ -331,9 +331,7 @@ test('an image uploaded in the editor is linked at the cursor and shown on the s
 	await page
 		.getByLabel('Add an image or file (up to 10 MB)')
 		.setInputFiles({ name: 'site.png', mimeType: 'image/png', buffer: pixel });
-	await expect(
-		page.getByText('site.png added to the text. Save the page to keep it.')
-	).toBeVisible();
+	await expect(page.getByText('site.png added to the text. Save to keep it.')).toBeVisible();
 	await expect(page.getByLabel('Page text')).toHaveValue(
 		/!\[site\.png\]\(\/files\/\d+\/site\.png\)/
 	);

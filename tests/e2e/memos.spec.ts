@@ -1,9 +1,10 @@
 /**
- * Memos for the people who receive them, in real Chromium: the communications team issues a memo
- * to a department (through the API, as the issuing pages are not built yet); a member of that
- * department sees the banner on every page, opens the memo, gets a wrong answer explained, then
- * acknowledges; the report counts them at once; a material amendment puts them back to pending
- * with the changes shown, and the CSV export lists them.
+ * Memos in real Chromium, both sides. The director of Operations writes a memo in the browser
+ * (audience: Operations with its sub-departments), sees who it reaches and publishes it; a member
+ * of Transport (a sub-department) sees the banner on every page, opens the memo, gets a wrong
+ * answer explained, then acknowledges; the director's report counts them without a reload; a
+ * material amendment written in the browser puts them back to pending with the changes shown,
+ * and the CSV export lists them.
  */
 import { randomBytes } from 'node:crypto';
 import type { APIRequestContext, PlaywrightWorkerArgs } from '@playwright/test';
@@ -11,7 +12,8 @@ import { sessionCookie, signIn } from './auth.ts';
 import { expect, expectAccessible, test, visit } from './fixtures.ts';
 
 const comms = 'comms@commons.test';
-const jamal = 'jamal.hassan@commons.test'; // Transport
+const priya = 'priya.raman@commons.test'; // Director, Operations (manager)
+const jamal = 'jamal.hassan@commons.test'; // Transport, under Operations
 
 type Playwright = PlaywrightWorkerArgs['playwright'];
 
@@ -25,114 +27,184 @@ async function apiAs(playwright: Playwright, baseURL: string, email: string) {
 	});
 }
 
-test('a memo reaches a department: banner, wrong answer explained, acknowledgement, amendment', async ({
+test('a manager writes and publishes a memo; a sub-department member acknowledges; amendment; CSV', async ({
 	page,
-	browser,
-	playwright,
-	baseURL
+	browser
 }) => {
 	test.slow();
 	const title = `Winter driving instruction ${randomBytes(3).toString('hex')}`;
-	const issuer = await apiAs(playwright, baseURL!, comms);
-	const issuerDepartment = (await (await issuer.get('/api/v1/me')).json()).department.id;
-
-	await signIn(page, jamal);
-	const transport = (await (await page.request.get('/api/v1/me')).json()).department.id;
-
 	const due = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
-	const draft = await issuer.post('/api/v1/memos', {
-		data: {
-			title,
-			body: '## Before you drive\n\nCheck the tyres and carry the winter kit.',
-			category: 'instruction',
-			issuingDepartmentId: issuerDepartment,
-			dueOn: due,
-			attestation: 'I will check my vehicle before every winter journey.',
-			question: {
-				prompt: 'What do you carry in winter?',
-				options: ['Nothing extra', 'The winter kit'],
-				answer: 1,
-				explanation: 'The memo asks everyone to carry the winter kit.'
-			},
-			audience: [{ kind: 'department', departmentId: transport }]
-		}
-	});
-	expect(draft.status(), await draft.text()).toBe(201);
-	const memoId = (await draft.json()).id;
-	const published = await issuer.post(`/api/v1/memos/${memoId}/publish`, { data: {} });
-	expect(published.status(), await published.text()).toBe(200);
 
-	// The banner is on every page until the memo is acknowledged.
-	await visit(page, '/feed');
-	const banner = page.getByRole('region', {
+	// The director writes the memo.
+	await signIn(page, priya);
+	await visit(page, '/memos');
+	await page.getByRole('link', { name: 'New memo' }).click();
+	await expect(page.getByRole('heading', { level: 1, name: 'New memo' })).toBeVisible();
+	await page.getByLabel('Title').fill(title);
+	await page.getByLabel('Category').selectOption('instruction');
+	await expect(page.getByLabel('Issued by')).toHaveValue(/\d+/);
+	await page
+		.getByLabel('Memo text')
+		.fill('## Before you drive\n\nCheck the tyres and carry the winter kit.');
+	await expect(page.getByRole('region', { name: 'Preview' })).toContainText(
+		'Check the tyres and carry the winter kit.'
+	);
+	const audience = page.getByRole('group', { name: 'Audience' });
+	await audience.getByLabel('Department', { exact: true }).selectOption({ label: 'Operations' });
+	await expect(audience.getByLabel('With its sub-departments')).toBeChecked();
+	await audience.getByRole('button', { name: 'Add department' }).click();
+	await expect(audience.getByRole('list', { name: 'Chosen audience' })).toContainText(
+		'Operations and its sub-departments'
+	);
+	await page.getByLabel('Acknowledge by').fill(due);
+	await page
+		.getByLabel('Attestation (optional)')
+		.fill('I will check my vehicle before every winter journey.');
+	await page.getByLabel('Ask one comprehension question').check();
+	await page.getByLabel('Question', { exact: true }).fill('What do you carry in winter?');
+	await page.getByLabel('Answers, one per line (2 to 6)').fill('Nothing extra\nThe winter kit');
+	await page.getByLabel('Number of the correct answer').fill('2');
+	await page
+		.getByLabel('Explanation shown after a wrong answer (optional)')
+		.fill('The memo asks everyone to carry the winter kit.');
+	await expectAccessible(page);
+	await page.getByRole('button', { name: 'Save draft' }).click();
+
+	// The draft's page: who it reaches, then publish.
+	await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
+	await expect(page.getByRole('status').filter({ hasText: 'Draft saved.' })).toBeVisible();
+	await expect(page.getByTestId('memo-reach')).toContainText(/would reach\s+\d+\s+people/);
+	await expectAccessible(page);
+	const memoId = Number(new URL(page.url()).pathname.split('/').at(-1));
+	await page.getByRole('button', { name: 'Publish', exact: true }).click();
+	await expect(page.getByRole('status').filter({ hasText: 'Published.' })).toBeVisible();
+	await expect(page.getByRole('heading', { level: 2, name: 'Published' })).toBeVisible();
+
+	// The director watches the report.
+	await page.getByRole('link', { name: 'Acknowledgement report' }).click();
+	const progress = page.getByTestId('acknowledged-count');
+	await expect(progress).toHaveText(/^0 of \d+$/);
+	const total = Number((await progress.textContent())!.split(' of ')[1]);
+	expect(total).toBeGreaterThan(1);
+
+	// Jamal, in Transport, sees the banner on every page until he acknowledges.
+	const staffContext = await browser.newContext();
+	const staff = await staffContext.newPage();
+	await signIn(staff, jamal);
+	await visit(staff, '/feed');
+	const banner = staff.getByRole('region', {
 		name: /need your acknowledgement|needs your acknowledgement/
 	});
 	await expect(banner.getByRole('link', { name: title })).toBeVisible();
 	await banner.getByRole('link', { name: title }).click();
-	await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
-	await expectAccessible(page);
-
-	// Opening it counts as viewed, apart from acknowledged.
-	const viewed = await (await issuer.get(`/api/v1/memos/${memoId}/report`)).json();
-	expect(viewed.counts).toMatchObject({ total: expect.any(Number), viewed: 1, acknowledged: 0 });
-
-	// The issuer watches the report in another browser.
-	const issuerContext = await browser.newContext();
-	const issuerPage = await issuerContext.newPage();
-	await signIn(issuerPage, comms);
-	await visit(issuerPage, `/memos/${memoId}/report`);
-	const progress = issuerPage.getByTestId('acknowledged-count');
-	await expect(progress).toHaveText(/^0 of \d+$/);
-	const total = Number((await progress.textContent())!.split(' of ')[1]);
+	await expect(staff.getByRole('heading', { level: 1, name: title })).toBeVisible();
+	await expectAccessible(staff);
 
 	// A wrong answer is explained and nothing is recorded as acknowledged.
-	const form = page.getByRole('region', { name: 'Your acknowledgement' });
+	const form = staff.getByRole('region', { name: 'Your acknowledgement' });
 	await form.getByLabel('Nothing extra').check();
 	await form.getByLabel('I will check my vehicle before every winter journey.').check();
 	await form.getByRole('button', { name: /I have read and understood/ }).click();
-	await expect(page.getByRole('alert')).toContainText(
+	await expect(staff.getByRole('alert')).toContainText(
 		'The memo asks everyone to carry the winter kit.'
 	);
-	await expectAccessible(page);
+	await expectAccessible(staff);
 
 	await form.getByLabel('The winter kit').check();
 	await form.getByLabel('I will check my vehicle before every winter journey.').check();
 	await form.getByRole('button', { name: /I have read and understood/ }).click();
-	await expect(page.getByText(/You acknowledged version 1 on/)).toBeVisible();
-	// The banner no longer names it.
-	await expect(page.getByRole('link', { name: title })).toHaveCount(0);
-	await expectAccessible(page);
+	await expect(staff.getByText(/You acknowledged version 1 on/)).toBeVisible();
+	await expect(staff.getByRole('link', { name: title })).toHaveCount(0);
+	await expectAccessible(staff);
 
-	// The issuer's report moved without a reload.
+	// The director's report moved without a reload.
 	await expect(progress).toHaveText(`1 of ${total}`);
-	await expectAccessible(issuerPage);
-	// Filtered to those who acknowledged, the list names him with the version he read.
-	await visit(issuerPage, `/memos/${memoId}/report?status=acknowledged`);
-	await expect(issuerPage.getByRole('row', { name: /Jamal Hassan/ })).toContainText('Acknowledged');
-	const report = await (await issuer.get(`/api/v1/memos/${memoId}/report`)).json();
-	expect(report.counts.acknowledged).toBe(1);
+	await expectAccessible(page);
+	await visit(page, `/memos/${memoId}/report?status=acknowledged`);
+	await expect(page.getByRole('row', { name: /Jamal Hassan/ })).toContainText('Acknowledged');
 
-	// A material amendment: Jamal owes a new acknowledgement and sees what changed.
-	const amended = await issuer.post(`/api/v1/memos/${memoId}/amend`, {
-		data: {
-			body: '## Before you drive\n\nCheck the tyres, carry the winter kit and a charged phone.',
-			kind: 'material',
-			note: 'Added: carry a charged phone.'
-		}
-	});
-	expect(amended.status(), await amended.text()).toBe(200);
-	await visit(page, '/feed');
-	await expect(page.getByRole('link', { name: title })).toBeVisible();
+	// A material amendment, written in the browser: Jamal owes a new acknowledgement.
 	await visit(page, `/memos/${memoId}`);
-	await expect(page.getByRole('heading', { name: 'What changed since version 1' })).toBeVisible();
+	await page.getByRole('link', { name: 'Issue a new version' }).click();
+	await expect(page.getByRole('heading', { level: 1, name: 'Issue version 2' })).toBeVisible();
+	await page
+		.getByLabel('Memo text')
+		.fill('## Before you drive\n\nCheck the tyres, carry the winter kit and a charged phone.');
+	await page.getByRole('radio', { name: /^Material/ }).check();
+	await page.getByLabel('Note to readers (optional)').fill('Added: carry a charged phone.');
+	await expectAccessible(page);
+	await page.getByRole('button', { name: 'Issue version 2' }).click();
 	await expect(
-		page.getByRole('button', { name: 'I have read and understood version 2' })
+		page.getByRole('status').filter({ hasText: 'Version 2 issued. 1 person must' })
 	).toBeVisible();
 
-	const csv = await issuer.get(`/api/v1/memos/${memoId}/report.csv`);
+	await visit(staff, '/feed');
+	await expect(staff.getByRole('link', { name: title })).toBeVisible();
+	await visit(staff, `/memos/${memoId}`);
+	await expect(staff.getByRole('heading', { name: 'What changed since version 1' })).toBeVisible();
+	await expect(staff.getByText('Added: carry a charged phone.')).toBeVisible();
+	await expect(
+		staff.getByRole('button', { name: 'I have read and understood version 2' })
+	).toBeVisible();
+
+	const csv = await page.request.get(`/api/v1/memos/${memoId}/report.csv`);
 	expect(csv.status()).toBe(200);
 	expect(await csv.text()).toContain('Jamal Hassan');
-	await issuer.dispose();
+});
+
+test('a memo that needs approval: sent, returned with a comment, approved by a second person', async ({
+	page,
+	playwright,
+	baseURL
+}) => {
+	const title = `Office move notice ${randomBytes(3).toString('hex')}`;
+	// Written through the API by the communications team, with approval required.
+	const author = await apiAs(playwright, baseURL!, comms);
+	const department = (await (await author.get('/api/v1/me')).json()).department.id;
+	const draft = await author.post('/api/v1/memos', {
+		data: {
+			title,
+			body: 'We move to the new building on 1 February.',
+			category: 'notice',
+			issuingDepartmentId: department,
+			requiresApproval: true,
+			dueOn: new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10),
+			audience: [{ kind: 'department', departmentId: department }]
+		}
+	});
+	expect(draft.status(), await draft.text()).toBe(201);
+	const memoId = (await draft.json()).id;
+	expect((await author.post(`/api/v1/memos/${memoId}/submit`, { data: {} })).status()).toBe(200);
+
+	// The administrator finds it waiting for approval and returns it with a comment.
+	await signIn(page, 'admin@commons.test');
+	await visit(page, '/memos');
+	const waiting = page.getByRole('region', { name: 'Waiting for your approval' });
+	await waiting.getByRole('link', { name: title }).click();
+	await expect(page.getByRole('heading', { level: 2, name: 'Awaiting approval' })).toBeVisible();
+	await page.getByRole('button', { name: 'Return to the author' }).click();
+	// The comment is required: the browser says so before anything is sent.
+	expect(
+		await page
+			.getByLabel('What needs to change')
+			.evaluate((el) => (el as HTMLTextAreaElement).validity.valid)
+	).toBe(false);
+	await page.getByLabel('What needs to change').fill('Add the new address.');
+	await page.getByRole('button', { name: 'Return to the author' }).click();
+	await expect(
+		page.getByRole('status').filter({ hasText: 'Returned to its author' })
+	).toBeVisible();
+	await expect(page.getByRole('heading', { level: 2, name: 'Draft' })).toBeVisible();
+	await expectAccessible(page);
+
+	// The author sends it again; the administrator approves, which publishes it.
+	expect((await author.post(`/api/v1/memos/${memoId}/submit`, { data: {} })).status()).toBe(200);
+	await visit(page, `/memos/${memoId}`);
+	await page.getByRole('button', { name: 'Approve and publish' }).click();
+	await expect(page.getByRole('heading', { level: 2, name: 'Published' })).toBeVisible();
+	const report = await (await author.get(`/api/v1/memos/${memoId}/report`)).json();
+	expect(report.counts.total).toBeGreaterThan(0);
+	await author.dispose();
 });
 
 test('a memo not addressed to you does not exist for you', async ({

@@ -100,3 +100,69 @@ export type PendingMemo = {
 
 /** Sent to `memo:<id>:report` after an acknowledgement (or exception) commits. */
 export type MemoReportEvent = { memoId: number; counts: MemoCounts };
+
+/** A memo on its author's or approver's desk (the memos page). */
+export type MemoDeskRow = {
+	id: number;
+	title: string;
+	category: string;
+	status: MemoStatus;
+	dueOn: string | null;
+	currentVersion: number;
+	publishAt: string | null;
+	publishedAt: string | null;
+	updatedAt: string;
+	/** The approver's comment when a memo was returned. */
+	reviewComment: string | null;
+	departmentName: string;
+	authorName: string;
+	recipients: number;
+	acknowledged: number;
+};
+
+/** A memo the person received and no longer owes. */
+export type ReceivedMemoRow = {
+	id: number;
+	title: string;
+	category: string;
+	status: MemoStatus;
+	publishedAt: string | null;
+	acknowledgedAt: string | null;
+	acknowledgedVersion: number | null;
+};
+
+/** An audience entry with the names a person reads. */
+export type AudienceEntryView = {
+	/** The form's encoding of the entry (see memo-form schema). */
+	token: string;
+	label: string;
+	exclude: boolean;
+};
+
+/** A department the issuer may choose, indented by depth for a native select. */
+export type DepartmentOption = { id: number; name: string; label: string };
+
+/** What the memo page shows its author, approver or managers besides the text. */
+export type MemoDeskView = {
+	status: MemoStatus;
+	authorName: string;
+	departmentName: string;
+	requiresApproval: boolean;
+	reviewComment: string | null;
+	publishAt: string | null;
+	retractionReason: string | null;
+	/** The draft's text as it will be published (before the first version exists). */
+	draftHtml: string | null;
+	audience: AudienceEntryView[];
+	/** Who it would reach if published now (drafts, memos awaiting approval, scheduled). */
+	preview: { count: number; sample: { id: number; name: string; departmentName: string }[] } | null;
+	versions: { number: number; changeKind: string; changeNote: string; createdAt: string }[];
+	can: {
+		edit: boolean;
+		publish: boolean;
+		submit: boolean;
+		approve: boolean;
+		amend: boolean;
+		retract: boolean;
+	};
+};

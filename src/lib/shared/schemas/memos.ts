@@ -128,3 +128,9 @@ export const memoReportQuerySchema = z.object({
 	limit: z.coerce.number().int().min(1).max(200).default(50)
 });
 export type MemoReportQuery = z.infer<typeof memoReportQuerySchema>;
+
+export const memoPreviewSchema = z.object({
+	body: z
+		.string()
+		.max(MEMO_BODY_MAX, `Memos are at most ${MEMO_BODY_MAX.toLocaleString('en')} characters.`)
+});

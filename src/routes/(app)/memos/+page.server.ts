@@ -1,4 +1,11 @@
-/** The pending list comes from the layout (it feeds the banner too): nothing more to load. */
-export function load({ parent }) {
-	return parent().then(({ pendingMemos }) => ({ pendingMemos }));
+import { requestContext } from '$lib/server/context';
+import { getMemoDesk } from '$lib/server/memos/memo-desk.service';
+
+/** The pending list comes from the layout (it feeds the banner too); the rest from the desk. */
+export async function load(event) {
+	const [{ pendingMemos }, desk] = await Promise.all([
+		event.parent(),
+		getMemoDesk(requestContext(event))
+	]);
+	return { pendingMemos, desk };
 }

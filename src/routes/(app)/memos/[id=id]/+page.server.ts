@@ -8,12 +8,23 @@ import {
 	openMemo,
 	SupersededVersionError
 } from '$lib/server/memos/memo-ack.service';
+import { getMemoDeskView } from '$lib/server/memos/memo-desk.service';
+import { publishMemo, retractMemo } from '$lib/server/memos/memo-publish.service';
+import { approveMemo, returnMemo, submitMemo } from '$lib/server/memos/memo.service';
 import { parseInput, formToObject } from '$lib/server/validation';
+import { memoPublishFormSchema } from '$lib/shared/schemas/memo-form';
+import { memoRetractSchema, memoReturnSchema } from '$lib/shared/schemas/memos';
 
-/** The memo as the reader sees it; opening it the first time records that they viewed it. */
+/**
+ * The memo as the reader sees it (opening it the first time records that they viewed it), and
+ * for the people who run it, its desk: audience, reach, and the next lifecycle step.
+ */
 export async function load(event) {
+	const ctx = requestContext(event);
+	const id = Number(event.params.id);
 	try {
-		return { memo: await openMemo(requestContext(event), Number(event.params.id)) };
+		const memo = await openMemo(ctx, id);
+		return { memo, desk: await getMemoDeskView(ctx, id) };
 	} catch (e) {
 		if (e instanceof NotFoundError) error(404, e.message);
 		throw e;
@@ -30,6 +41,22 @@ const acknowledgeForm = z.object({
 	)
 });
 
+/** Runs one lifecycle step from a form; a refusal comes back with what was typed. */
+async function step(
+	event: { request: Request },
+	action: string,
+	run: (values: Record<string, string | string[]>) => Promise<unknown>
+) {
+	const values = formToObject(await event.request.formData());
+	try {
+		await run(values);
+		return { done: action };
+	} catch (e) {
+		const failure = failForm(e, values);
+		return fail(failure.status, { ...failure.data, action });
+	}
+}
+
 export const actions = {
 	acknowledge: async (event) => {
 		const values = formToObject(await event.request.formData());
@@ -43,5 +70,39 @@ export const actions = {
 				return fail(409, { message: e.message, fields: {}, values, superseded: true });
 			return failForm(e, values);
 		}
-	}
+	},
+	publish: (event) =>
+		step(event, 'publish', (values) =>
+			publishMemo(
+				requestContext(event),
+				Number(event.params.id),
+				parseInput(memoPublishFormSchema, values)
+			)
+		),
+	submit: (event) =>
+		step(event, 'submit', (values) =>
+			submitMemo(
+				requestContext(event),
+				Number(event.params.id),
+				parseInput(memoPublishFormSchema, values)
+			)
+		),
+	approve: (event) =>
+		step(event, 'approve', () => approveMemo(requestContext(event), Number(event.params.id))),
+	return: (event) =>
+		step(event, 'return', (values) =>
+			returnMemo(
+				requestContext(event),
+				Number(event.params.id),
+				parseInput(memoReturnSchema, values)
+			)
+		),
+	retract: (event) =>
+		step(event, 'retract', (values) =>
+			retractMemo(
+				requestContext(event),
+				Number(event.params.id),
+				parseInput(memoRetractSchema, values)
+			)
+		)
 };

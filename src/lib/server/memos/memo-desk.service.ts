@@ -1,0 +1,263 @@
+/**
+ * The issuer's desk: what the memo pages show besides the text. The memos a person wrote or may
+ * approve, the departments they may issue from and address, a draft as the edit form shows it,
+ * and, on a memo's page, its audience, who it would reach, and what the viewer may do next.
+ */
+import type { RequestContext } from '../context.ts';
+import { db } from '../db/index.ts';
+import { ConflictError, NotFoundError } from '../errors.ts';
+import { requireActor } from '../feeds/post.service.ts';
+import type { Actor } from '../org/actor.ts';
+import { listDepartmentRefsCached } from '../org/department.repository.ts';
+import {
+	audienceToken,
+	memoFormValues,
+	parseAudienceToken,
+	type MemoFormValues
+} from '../../shared/schemas/memo-form.ts';
+import type { AudienceEntry } from '../../shared/schemas/memos.ts';
+import type {
+	AudienceEntryView,
+	DepartmentOption,
+	MemoDeskRow,
+	MemoDeskView,
+	ReceivedMemoRow
+} from '../../shared/memos.ts';
+import { renderMarkdown } from '../markdown/render.ts';
+import { loadMemo } from './memo-access.ts';
+import {
+	getUserName,
+	listAwaitingApproval,
+	listMemosByAuthor,
+	listPeopleNames,
+	listReceivedMemos
+} from './memo-desk.repository.ts';
+import { previewAudience } from './memo-recipient.repository.ts';
+import {
+	canApproveMemo,
+	canEditMemo,
+	canIssueFrom,
+	canViewMemoReport,
+	issuesToAnyone
+} from './memo.policy.ts';
+import { getVersion, listAudience, listVersions, type MemoRow } from './memo.repository.ts';
+
+const ROLE_LABELS: Record<string, string> = {
+	staff: 'Everyone with the staff role',
+	manager: 'All managers',
+	communications: 'Communications staff',
+	admin: 'Administrators'
+};
+
+/** May the actor issue memos at all (from some department)? */
+export function canIssueMemos(actor: Actor): boolean {
+	return issuesToAnyone(actor) || actor.managedDepartmentIds.length > 0;
+}
+
+/**
+ * The departments the actor may issue from and address, in tree order and indented: every
+ * department they can see for communications staff and administrators, their subtree for a
+ * manager.
+ */
+export async function listIssuerDepartments(ctx: RequestContext): Promise<DepartmentOption[]> {
+	const actor = requireActor(ctx);
+	const refs = await listDepartmentRefsCached(db());
+	const hidden = new Set(actor.hiddenDepartmentIds);
+	const allowed = (id: number) => !hidden.has(id) && canIssueFrom(actor, id);
+	const children = new Map<number | null, typeof refs>();
+	for (const ref of refs) children.set(ref.parentId, [...(children.get(ref.parentId) ?? []), ref]);
+	const options: DepartmentOption[] = [];
+	const walk = (parentId: number | null, depth: number) => {
+		for (const ref of children.get(parentId) ?? []) {
+			const shown = allowed(ref.id);
+			// Non-breaking spaces and a dash show the depth in a native select (no CSS there).
+			if (shown)
+				options.push({
+					id: ref.id,
+					name: ref.name,
+					label: `${'\u00a0\u00a0'.repeat(depth)}${depth ? '– ' : ''}${ref.name}`
+				});
+			walk(ref.id, shown ? depth + 1 : depth);
+		}
+	};
+	walk(null, 0);
+	return options;
+}
+
+export type MemoDesk = {
+	canIssue: boolean;
+	mine: MemoDeskRow[];
+	awaitingMyApproval: MemoDeskRow[];
+	received: ReceivedMemoRow[];
+};
+
+/** The memos page beyond the pending list: what the person wrote, may approve, and received. */
+export async function getMemoDesk(ctx: RequestContext): Promise<MemoDesk> {
+	const actor = requireActor(ctx);
+	const canIssue = canIssueMemos(actor);
+	const [mine, awaitingMyApproval, received] = await Promise.all([
+		canIssue ? listMemosByAuthor(db(), actor.id) : [],
+		canIssue
+			? listAwaitingApproval(
+					db(),
+					actor.id,
+					issuesToAnyone(actor) ? 'all' : actor.managedDepartmentIds
+				)
+			: [],
+		listReceivedMemos(db(), actor.id)
+	]);
+	return { canIssue, mine, awaitingMyApproval, received };
+}
+
+/** The audience entries with the names people read ("Finance and its sub-departments"). */
+export async function describeAudience(entries: AudienceEntry[]): Promise<AudienceEntryView[]> {
+	const refs = await listDepartmentRefsCached(db());
+	const departments = new Map(refs.map((d) => [d.id, d.name]));
+	const people = new Map(
+		(
+			await listPeopleNames(
+				db(),
+				entries.flatMap((e) => (e.kind === 'person' ? [e.userId] : []))
+			)
+		).map((p) => [p.id, `${p.name} (${p.departmentName})`])
+	);
+	return entries.map((entry) => {
+		let label: string;
+		switch (entry.kind) {
+			case 'organisation':
+				label = 'The whole organisation';
+				break;
+			case 'department': {
+				const name = departments.get(entry.departmentId) ?? `Department ${entry.departmentId}`;
+				label = entry.includeSub ? `${name} and its sub-departments` : `${name} only`;
+				break;
+			}
+			case 'role':
+				label = ROLE_LABELS[entry.roleKey] ?? entry.roleKey;
+				break;
+			case 'person':
+				label = people.get(entry.userId) ?? `Person ${entry.userId}`;
+				break;
+		}
+		return { token: audienceToken(entry), label, exclude: entry.exclude };
+	});
+}
+
+/** The form's audience tokens with their names (to show again after a refused save). */
+export async function describeAudienceTokens(tokens: string[]): Promise<AudienceEntryView[]> {
+	return describeAudience(
+		tokens.map(parseAudienceToken).filter((e): e is AudienceEntry => e !== null)
+	);
+}
+
+/**
+ * A draft as the edit form shows it, for its author (or an administrator). Throws NotFoundError
+ * (not theirs: a draft is private to its author), ConflictError (no longer a draft).
+ */
+export async function getMemoDraftForm(
+	ctx: RequestContext,
+	memoId: number
+): Promise<{ memo: MemoRow; values: MemoFormValues; audience: AudienceEntryView[] }> {
+	const actor = requireActor(ctx);
+	const memo = await loadMemo(db(), memoId);
+	if (!canEditMemo(actor, memo)) throw new NotFoundError('That memo does not exist.');
+	if (memo.status !== 'draft')
+		throw new ConflictError(
+			memo.status === 'awaiting_approval'
+				? 'This memo is awaiting approval; it can be edited once it is returned.'
+				: 'Published text cannot change. Issue an amendment (a new version) instead.'
+		);
+	const entries = await listAudience(db(), memoId);
+	return {
+		memo,
+		values: memoFormValues({
+			title: memo.title,
+			body: memo.bodySource,
+			category: memo.category as 'notice',
+			issuingDepartmentId: memo.issuingDepartmentId,
+			reference: memo.reference,
+			requiresApproval: memo.requiresApproval,
+			dueOn: memo.dueOn,
+			includeLaterJoiners: memo.includeLaterJoiners,
+			laterJoinerDays: memo.laterJoinerDays,
+			attestation: memo.attestation,
+			question: memo.question,
+			reminderLadder: memo.reminderLadder,
+			audience: entries
+		}),
+		audience: await describeAudience(entries)
+	};
+}
+
+/**
+ * What the memo's page shows the people who run it (author, approvers, the issuing department's
+ * managers, administrators): null for everyone else.
+ */
+export async function getMemoDeskView(
+	ctx: RequestContext,
+	memoId: number
+): Promise<MemoDeskView | null> {
+	const actor = requireActor(ctx);
+	const memo = await loadMemo(db(), memoId);
+	const edits = canEditMemo(actor, memo);
+	const reports = canViewMemoReport(actor, memo);
+	const approves = memo.status === 'awaiting_approval' && canApproveMemo(actor, memo);
+	if (!edits && !reports && !approves) return null;
+	const unpublished = ['draft', 'awaiting_approval', 'scheduled'].includes(memo.status);
+	const [entries, preview, versions, authorName, departments] = await Promise.all([
+		listAudience(db(), memoId),
+		unpublished ? previewAudience(db(), memoId) : null,
+		listVersions(db(), memoId),
+		getUserName(db(), memo.createdBy),
+		listDepartmentRefsCached(db())
+	]);
+	const mayIssue = canIssueFrom(actor, memo.issuingDepartmentId);
+	return {
+		status: memo.status,
+		authorName: authorName ?? 'A former colleague',
+		departmentName: departments.find((d) => d.id === memo.issuingDepartmentId)?.name ?? '',
+		requiresApproval: memo.requiresApproval,
+		reviewComment: memo.reviewComment,
+		publishAt: memo.publishAt?.toISOString() ?? null,
+		retractionReason: memo.retractionReason,
+		draftHtml: memo.currentVersion ? null : renderMarkdown(memo.bodySource).html,
+		audience: await describeAudience(entries),
+		preview,
+		versions: versions.map((v) => ({
+			number: v.number,
+			changeKind: v.changeKind,
+			changeNote: v.changeNote,
+			createdAt: v.createdAt.toISOString()
+		})),
+		can: {
+			edit: edits && memo.status === 'draft',
+			publish: edits && mayIssue && memo.status === 'draft' && !memo.requiresApproval,
+			submit: edits && memo.status === 'draft',
+			approve: approves,
+			amend: edits && memo.status === 'published',
+			retract: (edits || reports) && (memo.status === 'published' || memo.status === 'scheduled')
+		}
+	};
+}
+
+/** The editor's live preview: the shared renderer's output, exactly what publishing stores. */
+export function previewMemoBody(ctx: RequestContext, body: string): { html: string } {
+	requireActor(ctx);
+	return { html: renderMarkdown(body).html };
+}
+
+/**
+ * The current version's text for its author to amend. Throws NotFoundError (not theirs),
+ * ConflictError (not published).
+ */
+export async function getMemoForAmending(
+	ctx: RequestContext,
+	memoId: number
+): Promise<{ id: number; title: string; body: string; version: number }> {
+	const actor = requireActor(ctx);
+	const memo = await loadMemo(db(), memoId);
+	if (!canEditMemo(actor, memo)) throw new NotFoundError('That memo does not exist.');
+	if (memo.status !== 'published') throw new ConflictError('Only a published memo can be amended.');
+	const version = (await getVersion(db(), memoId, memo.currentVersion))!;
+	return { id: memo.id, title: version.title, body: version.bodySource, version: version.number };
+}
