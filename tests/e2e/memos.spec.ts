@@ -207,6 +207,79 @@ test('a memo that needs approval: sent, returned with a comment, approved by a s
 	await author.dispose();
 });
 
+test('the report: remind everyone pending, move one due date, record one acknowledgement in person', async ({
+	page,
+	playwright,
+	baseURL
+}) => {
+	const issuer = await apiAs(playwright, baseURL!, priya);
+	const me = await (await issuer.get('/api/v1/me')).json();
+	const draft = await issuer.post('/api/v1/memos', {
+		data: {
+			title: `Depot access ${randomBytes(3).toString('hex')}`,
+			body: 'Badges are needed at the depot gate from Monday.',
+			category: 'instruction',
+			issuingDepartmentId: me.department.id,
+			dueOn: new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10),
+			audience: [{ kind: 'department', departmentId: me.department.id }]
+		}
+	});
+	expect(draft.status(), await draft.text()).toBe(201);
+	const memoId = (await draft.json()).id;
+	expect((await issuer.post(`/api/v1/memos/${memoId}/publish`, { data: {} })).status()).toBe(200);
+	await issuer.dispose();
+
+	await signIn(page, priya);
+	await visit(page, `/memos/${memoId}/report?status=pending`);
+	await page
+		.getByRole('button', { name: /^Remind the \d+ people who have not acknowledged$/ })
+		.click();
+	await expect(
+		page.getByRole('status').filter({ hasText: /^Reminded \d+ people\.$/ })
+	).toBeVisible();
+	// A second press within the hour is refused, and says why.
+	await page.getByRole('button', { name: /^Remind the/ }).click();
+	await expect(page.getByRole('alert')).toContainText('less than an hour ago');
+
+	// Jamal's due date moves, with a reason: the browser asks for the reason first.
+	const jamalRow = page.getByRole('row', { name: /Jamal Hassan/ });
+	await jamalRow.locator('summary').click();
+	const later = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10);
+	await jamalRow.getByLabel('New due date').fill(later);
+	await jamalRow.getByLabel('Reason', { exact: true }).fill('On leave until the 20th.');
+	await expectAccessible(page);
+	await jamalRow.getByRole('button', { name: 'Change due date' }).click();
+	await expect(
+		page.getByRole('status').filter({ hasText: 'Jamal Hassan is now due' })
+	).toBeVisible();
+	await expect(page.getByRole('row', { name: /Jamal Hassan/ })).toContainText('(extended)');
+
+	// Someone else's acknowledgement is recorded in person, and the report says so.
+	const other = page
+		.getByRole('row')
+		.filter({ hasNot: page.getByText('Jamal Hassan') })
+		.filter({
+			has: page.locator('summary')
+		});
+	const name = (await other.first().getByRole('rowheader').textContent())!.trim();
+	await other.first().locator('summary').click();
+	await other
+		.first()
+		.getByLabel('Acknowledged in person? Say how')
+		.fill('Read to them at the depot briefing.');
+	await other
+		.first()
+		.getByRole('button', { name: 'Record acknowledgement on their behalf' })
+		.click();
+	await expect(
+		page.getByRole('status').filter({ hasText: `Acknowledgement recorded on behalf of ${name}` })
+	).toBeVisible();
+	await visit(page, `/memos/${memoId}/report?status=acknowledged`);
+	await expect(page.getByRole('row', { name: new RegExp(name) })).toContainText(
+		'recorded by Priya Raman: Read to them at the depot briefing.'
+	);
+});
+
 test('a memo not addressed to you does not exist for you', async ({
 	page,
 	playwright,

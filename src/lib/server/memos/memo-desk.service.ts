@@ -37,6 +37,7 @@ import {
 	canApproveMemo,
 	canEditMemo,
 	canIssueFrom,
+	canMakeException,
 	canViewMemoReport,
 	issuesToAnyone
 } from './memo.policy.ts';
@@ -260,4 +261,20 @@ export async function getMemoForAmending(
 	if (memo.status !== 'published') throw new ConflictError('Only a published memo can be amended.');
 	const version = (await getVersion(db(), memoId, memo.currentVersion))!;
 	return { id: memo.id, title: version.title, body: version.bodySource, version: version.number };
+}
+
+/**
+ * Of the people listed in a memo's report, those for whom the viewer may record an exception
+ * (extend the due date, acknowledge on their behalf): their managers, the issuer, administrators.
+ */
+export async function exceptionsAllowedFor(
+	ctx: RequestContext,
+	memoId: number,
+	people: { userId: number; departmentId: number }[]
+): Promise<number[]> {
+	const actor = requireActor(ctx);
+	const memo = await loadMemo(db(), memoId);
+	return people
+		.filter((person) => canMakeException(actor, memo, person.departmentId))
+		.map((person) => person.userId);
 }
