@@ -40,7 +40,8 @@ const { db } = await createTestDatabase();
 /** The holder checks for files in these tests: posts as given, no pages. */
 const onlyPosts = (post: (postId: number) => Promise<boolean>) => ({
 	post,
-	page: async () => false
+	page: async () => false,
+	memo: async () => false
 });
 const folder = await mkdtemp(path.join(tmpdir(), 'commons-uploads-'));
 const storage = new LocalDiskStorage(folder);
@@ -433,7 +434,8 @@ describe('with the posts service', () => {
 
 		const checks = (ctx: RequestContext) => ({
 			post: (id: number) => canViewPost(ctx, id),
-			page: (id: number) => canViewPage(ctx, id)
+			page: (id: number) => canViewPage(ctx, id),
+			memo: async () => false
 		});
 		const opened = await openAttachment(writer, chart.id, checks(writer));
 		expect(opened.contentType).toBe('image/png');

@@ -19,7 +19,12 @@ export const memoSchemas = {
 		required: ['title', 'body', 'category', 'issuingDepartmentId'],
 		properties: {
 			title: { type: 'string', minLength: 1, maxLength: 200 },
-			body: { type: 'string', maxLength: 100000 },
+			body: {
+				type: 'string',
+				maxLength: 100000,
+				description:
+					'Markdown. Files uploaded with POST /files and linked as /files/{id}/{name} are attached to the memo when it is saved or amended.'
+			},
 			category: { enum: ['policy', 'instruction', 'notice'] },
 			issuingDepartmentId: { type: 'integer' },
 			reference: { type: ['string', 'null'], maxLength: 60 },
@@ -60,6 +65,11 @@ export const memoSchemas = {
 						exclude: { type: 'boolean', default: false }
 					}
 				}
+			},
+			supersedesId: {
+				type: ['integer', 'null'],
+				description:
+					'A published memo this one replaces: publishing this one marks it superseded (its author, its department’s managers and administrators may).'
 			}
 		}
 	},
@@ -74,7 +84,9 @@ export const memoSchemas = {
 			currentVersion: { type: 'integer' },
 			dueOn: { type: ['string', 'null'], format: 'date' },
 			reviewComment: { type: ['string', 'null'] },
-			publishedAt: nullableDateTime
+			publishedAt: nullableDateTime,
+			supersedesId: { type: ['integer', 'null'] },
+			supersededBy: { type: ['integer', 'null'] }
 		}
 	},
 	MemoView: {

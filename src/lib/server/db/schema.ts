@@ -38,6 +38,7 @@ export interface Attachment {
   fileName: string;
   height: number | null;
   id: Generated<number>;
+  memoId: number | null;
   pageId: number | null;
   postId: number | null;
   sha256: string;
@@ -153,6 +154,7 @@ export interface Memo {
   reviewedBy: number | null;
   status: Generated<string>;
   supersededBy: number | null;
+  supersedesId: number | null;
   title: string;
   updatedAt: Generated<Timestamp>;
 }

@@ -10,6 +10,7 @@ export type AttachmentRow = {
 	uploaderId: number;
 	postId: number | null;
 	pageId: number | null;
+	memoId: number | null;
 	storageKey: string;
 	fileName: string;
 	contentType: string;
@@ -25,6 +26,7 @@ const columns = [
 	'uploaderId',
 	'postId',
 	'pageId',
+	'memoId',
 	'storageKey',
 	'fileName',
 	'contentType',
@@ -53,7 +55,7 @@ export function toAttachmentView(
 
 export async function insertAttachment(
 	db: Database,
-	values: Omit<AttachmentRow, 'id' | 'postId' | 'pageId' | 'createdAt'>
+	values: Omit<AttachmentRow, 'id' | 'postId' | 'pageId' | 'memoId' | 'createdAt'>
 ): Promise<AttachmentRow> {
 	return db.insertInto('attachment').values(values).returning(columns).executeTakeFirstOrThrow();
 }
@@ -99,6 +101,7 @@ export async function attachToPost(
 		.where('uploaderId', '=', input.uploaderId)
 		.where('postId', 'is', null)
 		.where('pageId', 'is', null)
+		.where('memoId', 'is', null)
 		.executeTakeFirst();
 	return Number(result.numUpdatedRows);
 }
@@ -109,6 +112,7 @@ export async function deleteUnattachedBefore(db: Database, before: Date): Promis
 		.deleteFrom('attachment')
 		.where('postId', 'is', null)
 		.where('pageId', 'is', null)
+		.where('memoId', 'is', null)
 		.where('createdAt', '<', before)
 		.returning('storageKey')
 		.execute();
@@ -131,8 +135,44 @@ export async function attachToPage(
 		.where('uploaderId', '=', input.uploaderId)
 		.where('postId', 'is', null)
 		.where('pageId', 'is', null)
+		.where('memoId', 'is', null)
 		.executeTakeFirst();
 	return Number(result.numUpdatedRows);
+}
+
+/**
+ * Attaches the uploader's own unattached files that a memo's text links to, in the caller's
+ * transaction. Files stay with the memo for good: published versions link to them.
+ */
+export async function attachToMemo(
+	db: Database,
+	input: { attachmentIds: number[]; uploaderId: number; memoId: number }
+): Promise<number> {
+	if (!input.attachmentIds.length) return 0;
+	const result = await db
+		.updateTable('attachment')
+		.set({ memoId: input.memoId })
+		.where('id', 'in', [...new Set(input.attachmentIds)])
+		.where('uploaderId', '=', input.uploaderId)
+		.where('postId', 'is', null)
+		.where('pageId', 'is', null)
+		.where('memoId', 'is', null)
+		.executeTakeFirst();
+	return Number(result.numUpdatedRows);
+}
+
+/** The files a memo holds, oldest first. */
+export async function listAttachmentsForMemo(
+	db: Database,
+	memoId: number
+): Promise<AttachmentView[]> {
+	const rows = await db
+		.selectFrom('attachment')
+		.where('memoId', '=', memoId)
+		.select(['id', 'fileName', 'contentType', 'byteSize', 'width', 'height'])
+		.orderBy('id')
+		.execute();
+	return rows.map(toAttachmentView);
 }
 
 /** The files a page holds, oldest first. */

@@ -92,6 +92,7 @@ export type OpenedAttachment = {
 export type FileHolderChecks = {
 	post: (postId: number) => Promise<boolean>;
 	page: (pageId: number) => Promise<boolean>;
+	memo: (memoId: number) => Promise<boolean>;
 };
 
 /**
@@ -113,7 +114,9 @@ export async function openAttachment(
 			? await canSee.post(row.postId)
 			: row.pageId !== null
 				? await canSee.page(row.pageId)
-				: row.uploaderId === ctx.actor.id);
+				: row.memoId !== null
+					? await canSee.memo(row.memoId)
+					: row.uploaderId === ctx.actor.id);
 	if (!row || !allowed) throw new NotFoundError('That file does not exist or has been removed.');
 	const bytes = await fileStorage().get(row.storageKey);
 	if (!bytes) throw new NotFoundError('That file is no longer stored.');

@@ -3,6 +3,7 @@
  * govern (owner, review date, verification, named editors) and delete. Policies in page.policy.ts
  * decide; refusals are audited; every change is audited in its own transaction.
  */
+import { referencedFileIds } from '../files/file-links.ts';
 import type { Transaction } from 'kysely';
 import { recordAudit, recordDenied } from '../audit/audit.service.ts';
 import type { RequestContext } from '../context.ts';
@@ -112,15 +113,6 @@ export async function canViewPage(ctx: RequestContext, pageId: number): Promise<
 		() => true,
 		() => false
 	);
-}
-
-/**
- * Files a page's text links to (`/files/<id>/…`, as the editor inserts them after an upload).
- * Saving attaches the writer's own unattached ones to the page, so they are served to its
- * readers and kept.
- */
-export function referencedFileIds(source: string): number[] {
-	return [...new Set([...source.matchAll(/\/files\/(\d{1,15})\//g)].map((m) => Number(m[1])))];
 }
 
 /** The same text as now: saving it adds no revision. */

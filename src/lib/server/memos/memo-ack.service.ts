@@ -16,7 +16,7 @@ import { isoDay, loadMemo } from './memo-access.ts';
 import { announceMemoProgress } from './memo-events.ts';
 import { appendAcknowledgement } from './memo-record.ts';
 import { getMemoCounts } from './memo-report.repository.ts';
-import { canApproveMemo, canEditMemo, canViewMemoReport } from './memo.policy.ts';
+import { canReadMemo, canViewMemoReport } from './memo.policy.ts';
 import {
 	getAcknowledgement,
 	getRecipient,
@@ -57,9 +57,8 @@ export async function openMemo(
 	const actor = requireActor(ctx);
 	const memo = await loadMemo(db(), memoId);
 	let recipient = await getRecipient(db(), memoId, actor.id);
-	const manages = canEditMemo(actor, memo) || canViewMemoReport(actor, memo);
-	const reviewing = memo.status === 'awaiting_approval' && canApproveMemo(actor, memo);
-	if (!recipient && !manages && !reviewing) throw new NotFoundError('That memo does not exist.');
+	if (!canReadMemo(actor, memo, Boolean(recipient)))
+		throw new NotFoundError('That memo does not exist.');
 	if (recipient && !recipient.firstViewedAt && memo.status === 'published') {
 		await markViewed(db(), memoId, actor.id, now);
 		recipient = { ...recipient, firstViewedAt: now };

@@ -146,3 +146,37 @@ export async function getUserName(db: Database, userId: number): Promise<string 
 		.executeTakeFirst();
 	return row?.name ?? null;
 }
+
+/**
+ * Published memos a person may replace with a new one (those they may retract): all for an
+ * administrator, else their own and those issued by departments in `departmentIds`.
+ */
+export async function listReplaceableMemos(
+	db: Database,
+	userId: number,
+	departmentIds: number[] | 'all'
+): Promise<{ id: number; title: string }[]> {
+	let query = db.selectFrom('memo').select(['id', 'title']).where('status', '=', 'published');
+	if (departmentIds !== 'all')
+		query = query.where((eb) =>
+			eb.or([
+				eb('createdBy', '=', userId),
+				...(departmentIds.length ? [eb('issuingDepartmentId', 'in', departmentIds)] : [])
+			])
+		);
+	return query.orderBy('publishedAt', 'desc').orderBy('id', 'desc').limit(100).execute();
+}
+
+/** The memo a memo replaces (its `supersedes_id`), by id and title. */
+export async function getReplacedMemo(
+	db: Database,
+	memoId: number
+): Promise<{ id: number; title: string } | null> {
+	const row = await db
+		.selectFrom('memo as m')
+		.innerJoin('memo as old', 'old.id', 'm.supersedesId')
+		.select(['old.id', 'old.title'])
+		.where('m.id', '=', memoId)
+		.executeTakeFirst();
+	return row ?? null;
+}

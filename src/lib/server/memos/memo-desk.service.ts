@@ -26,7 +26,9 @@ import type {
 import { renderMarkdown } from '../markdown/render.ts';
 import { loadMemo } from './memo-access.ts';
 import {
+	getReplacedMemo,
 	getUserName,
+	listReplaceableMemos,
 	listAwaitingApproval,
 	listMemosByAuthor,
 	listPeopleNames,
@@ -184,6 +186,7 @@ export async function getMemoDraftForm(
 			attestation: memo.attestation,
 			question: memo.question,
 			reminderLadder: memo.reminderLadder,
+			supersedesId: memo.supersedesId,
 			audience: entries
 		}),
 		audience: await describeAudience(entries)
@@ -277,4 +280,17 @@ export async function exceptionsAllowedFor(
 	return people
 		.filter((person) => canMakeException(actor, memo, person.departmentId))
 		.map((person) => person.userId);
+}
+
+/** Published memos the caller may replace with a new one (the form's "Replaces" choice). */
+export async function listMemosToReplace(
+	ctx: RequestContext
+): Promise<{ id: number; title: string }[]> {
+	const actor = requireActor(ctx);
+	return listReplaceableMemos(db(), actor.id, actor.isAdmin ? 'all' : actor.managedDepartmentIds);
+}
+
+/** The memo this one replaces, for its readers (the caller has opened this memo). */
+export function memoReplacedBy(memoId: number): Promise<{ id: number; title: string } | null> {
+	return getReplacedMemo(db(), memoId);
 }

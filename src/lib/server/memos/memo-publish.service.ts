@@ -11,12 +11,14 @@ import { db } from '../db/index.ts';
 import type { DB } from '../db/schema.ts';
 import { ConflictError, ValidationError } from '../errors.ts';
 import { requireActor } from '../feeds/post.service.ts';
+import { attachToMemo } from '../files/attachment.repository.ts';
+import { referencedFileIds } from '../files/file-links.ts';
 import { logger } from '../log.ts';
 import { diffTexts, type TextDiff } from '../markdown/diff.ts';
 import type { MemoAmendInput } from '../../shared/schemas/memos.ts';
 import { isoDay, loadMemo, requireAllowed } from './memo-access.ts';
 import { appendVersion } from './memo-record.ts';
-import { canEditMemo, canIssueFrom, canViewMemoReport } from './memo.policy.ts';
+import { canEditMemo, canIssueFrom, canRetractMemo, canViewMemoReport } from './memo.policy.ts';
 import {
 	insertRecipientsForMemo,
 	previewAudience,
@@ -62,6 +64,12 @@ export async function publishLocked(
 ): Promise<MemoRow> {
 	checkPublishable(memo, null, now);
 	if ((await listAudience(trx, memo.id)).every((a) => a.exclude)) checkPublishable(memo, 0, now);
+	const replaced = memo.supersedesId ? await loadMemo(trx, memo.supersedesId, true) : null;
+	if (replaced && replaced.status !== 'published')
+		throw new ValidationError(
+			`“${replaced.title}”, which this memo replaces, is no longer published (${replaced.status}). Edit the draft and choose again.`,
+			{ supersedesId: 'Choose a published memo, or none.' }
+		);
 	if (publishAt && publishAt > now) {
 		const scheduled = await updateMemoRow(trx, memo.id, { status: 'scheduled', publishAt });
 		await recordAudit(trx, ctx, {
@@ -89,7 +97,21 @@ export async function publishLocked(
 		currentVersion: 1,
 		publishedAt: now
 	});
-	await enqueueSearchIndex(trx, [{ kind: 'memo', id: memo.id }]);
+	if (replaced) {
+		// The old memo stops asking for acknowledgements and points to this one.
+		await updateMemoRow(trx, replaced.id, { status: 'superseded', supersededBy: memo.id });
+		await recordAudit(trx, ctx, {
+			action: 'memo.supersede',
+			objectType: 'memo',
+			objectId: replaced.id,
+			occurredAt: now,
+			details: { supersededBy: memo.id }
+		});
+	}
+	await enqueueSearchIndex(trx, [
+		{ kind: 'memo', id: memo.id },
+		...(replaced ? [{ kind: 'memo' as const, id: replaced.id }] : [])
+	]);
 	await recordAudit(trx, ctx, {
 		action: 'memo.publish',
 		objectType: 'memo',
@@ -226,6 +248,11 @@ export async function amendMemo(
 				createdBy: actor.id,
 				now
 			});
+			await attachToMemo(trx, {
+				attachmentIds: referencedFileIds(input.body),
+				uploaderId: actor.id,
+				memoId
+			});
 			const reset = input.kind === 'material' ? await resetAcknowledgements(trx, memoId, now) : 0;
 			const updated = await updateMemoRow(trx, memoId, {
 				currentVersion: number,
@@ -263,7 +290,7 @@ export async function retractMemo(
 	const current = await loadMemo(db(), memoId);
 	await requireAllowed(
 		ctx,
-		canEditMemo(actor, current) || canViewMemoReport(actor, current),
+		canRetractMemo(actor, current),
 		'memo.retract',
 		memoId,
 		'Only the author, the managers of its department and administrators retract this memo.'

@@ -8,6 +8,7 @@ import { managesDepartment } from '../org/department.policy.ts';
 import type { AudienceEntry } from '../../shared/schemas/memos.ts';
 
 type MemoRef = { createdBy: number; issuingDepartmentId: number };
+type MemoWithStatus = MemoRef & { status: string };
 
 /** Communications staff and administrators issue to anyone. */
 export function issuesToAnyone(actor: Actor): boolean {
@@ -67,6 +68,11 @@ export function canViewMemoReport(actor: Actor, memo: MemoRef): boolean {
 	);
 }
 
+/** Retracting a memo, or replacing it with a new one: its author, its report's viewers. */
+export function canRetractMemo(actor: Actor, memo: MemoRef): boolean {
+	return canEditMemo(actor, memo) || canViewMemoReport(actor, memo);
+}
+
 /**
  * Extending a person's due date or recording an acknowledgement on their behalf: their
  * department's managers, the issuer, and administrators.
@@ -74,5 +80,18 @@ export function canViewMemoReport(actor: Actor, memo: MemoRef): boolean {
 export function canMakeException(actor: Actor, memo: MemoRef, personDepartmentId: number): boolean {
 	return (
 		actor.isAdmin || memo.createdBy === actor.id || managesDepartment(actor, personDepartmentId)
+	);
+}
+
+/**
+ * Who reads a memo (and its files): its recipients, its author, the people who see its report,
+ * and, while it awaits approval, those who may approve it. Drafts are private to their author.
+ */
+export function canReadMemo(actor: Actor, memo: MemoWithStatus, isRecipient: boolean): boolean {
+	return (
+		isRecipient ||
+		canEditMemo(actor, memo) ||
+		canViewMemoReport(actor, memo) ||
+		(memo.status === 'awaiting_approval' && canApproveMemo(actor, memo))
 	);
 }

@@ -28,6 +28,7 @@ export type MemoFields = {
 	attestation: string | null;
 	question: MemoQuestion | null;
 	reminderLadder: ReminderLadder;
+	supersedesId?: number | null;
 };
 
 function toRow(row: Selectable<Memo>): MemoRow {
@@ -81,6 +82,7 @@ export async function updateMemoRow(
 	id: number,
 	changes: Partial<MemoFields> & {
 		status?: MemoStatus;
+		supersededBy?: number;
 		reviewComment?: string | null;
 		reviewedBy?: number | null;
 		reviewedAt?: Date | null;

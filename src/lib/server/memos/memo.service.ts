@@ -7,13 +7,22 @@ import type { RequestContext } from '../context.ts';
 import { db, type Database } from '../db/index.ts';
 import { ConflictError, ValidationError } from '../errors.ts';
 import { requireActor } from '../feeds/post.service.ts';
+import { attachToMemo } from '../files/attachment.repository.ts';
+import { referencedFileIds } from '../files/file-links.ts';
 import { getDepartment } from '../org/department.repository.ts';
 import type { Actor } from '../org/actor.ts';
 import type { AudienceEntry, MemoDraftInput } from '../../shared/schemas/memos.ts';
 import { isoDay, loadMemo, requireAllowed } from './memo-access.ts';
 import { publishLocked } from './memo-publish.service.ts';
-import { audienceRefusals, canApproveMemo, canEditMemo, canIssueFrom } from './memo.policy.ts';
 import {
+	audienceRefusals,
+	canApproveMemo,
+	canEditMemo,
+	canIssueFrom,
+	canRetractMemo
+} from './memo.policy.ts';
+import {
+	getMemo,
 	insertMemo,
 	listDepartmentsOfPeople,
 	replaceAudience,
@@ -35,19 +44,38 @@ function fieldsOf(input: MemoDraftInput): MemoFields {
 		laterJoinerDays: input.laterJoinerDays,
 		attestation: input.attestation || null,
 		question: input.question,
-		reminderLadder: input.reminderLadder
+		reminderLadder: input.reminderLadder,
+		supersedesId: input.supersedesId
 	};
 }
 
-/** Refuses (audited) an issuing department or audience the actor may not use. */
+/**
+ * Refuses (audited) an issuing department or audience the actor may not use, and a memo to
+ * replace that is not a published memo the actor may retract.
+ */
 export async function checkIssuer(
 	database: Database,
 	ctx: RequestContext,
 	actor: Actor,
 	memoId: number | 'new',
 	issuingDepartmentId: number,
-	audience: AudienceEntry[]
+	audience: AudienceEntry[],
+	supersedesId: number | null = null
 ): Promise<void> {
+	if (supersedesId !== null) {
+		const replaced = await getMemo(database, supersedesId);
+		if (!replaced || replaced.status !== 'published' || replaced.id === memoId)
+			throw new ValidationError('Choose a published memo for this one to replace.', {
+				supersedesId: 'Choose a published memo, or none.'
+			});
+		await requireAllowed(
+			ctx,
+			canRetractMemo(actor, replaced),
+			'memo.supersede',
+			supersedesId,
+			'Only the author of a memo, the managers of its department and administrators replace it.'
+		);
+	}
 	if (!(await getDepartment(database, issuingDepartmentId)))
 		throw new ValidationError('Choose an existing issuing department.', {
 			issuingDepartmentId: 'Choose an existing department.'
@@ -81,12 +109,25 @@ export async function createMemoDraft(
 	input: MemoDraftInput
 ): Promise<MemoRow> {
 	const actor = requireActor(ctx);
-	await checkIssuer(db(), ctx, actor, 'new', input.issuingDepartmentId, input.audience);
+	await checkIssuer(
+		db(),
+		ctx,
+		actor,
+		'new',
+		input.issuingDepartmentId,
+		input.audience,
+		input.supersedesId
+	);
 	return db()
 		.transaction()
 		.execute(async (trx) => {
 			const memo = await insertMemo(trx, { ...fieldsOf(input), createdBy: actor.id });
 			await replaceAudience(trx, memo.id, input.audience);
+			await attachToMemo(trx, {
+				attachmentIds: referencedFileIds(input.body),
+				uploaderId: actor.id,
+				memoId: memo.id
+			});
 			await recordAudit(trx, ctx, {
 				action: 'memo.create',
 				objectType: 'memo',
@@ -116,7 +157,15 @@ export async function updateMemoDraft(
 		memoId,
 		'Only the author edits this memo.'
 	);
-	await checkIssuer(db(), ctx, actor, memoId, input.issuingDepartmentId, input.audience);
+	await checkIssuer(
+		db(),
+		ctx,
+		actor,
+		memoId,
+		input.issuingDepartmentId,
+		input.audience,
+		input.supersedesId
+	);
 	return db()
 		.transaction()
 		.execute(async (trx) => {
@@ -129,6 +178,11 @@ export async function updateMemoDraft(
 				);
 			const updated = await updateMemoRow(trx, memoId, fieldsOf(input));
 			await replaceAudience(trx, memoId, input.audience);
+			await attachToMemo(trx, {
+				attachmentIds: referencedFileIds(input.body),
+				uploaderId: actor.id,
+				memoId
+			});
 			await recordAudit(trx, ctx, {
 				action: 'memo.update',
 				objectType: 'memo',

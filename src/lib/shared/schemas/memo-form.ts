@@ -36,6 +36,8 @@ export type MemoFormValues = {
 	reminderOnDue: string;
 	reminderOverdueEvery: string;
 	audience: string[];
+	/** The id of the published memo this one replaces, or ''. */
+	supersedesId: string;
 };
 
 export function audienceToken(entry: AudienceEntry): string {
@@ -116,6 +118,7 @@ function toDraftInput(values: Partial<MemoFormValues>): unknown {
 		attestation: text(values.attestation) || null,
 		question: question(values),
 		reminderLadder: ladder,
+		supersedesId: text(values.supersedesId) ? Number(values.supersedesId) : null,
 		// An unreadable token cannot come from the form's own controls; say so plainly.
 		audience: audience.includes(null) ? 'invalid' : audience
 	};
@@ -153,6 +156,11 @@ export const memoFormSchema = z
 					.min(0, 'Give a number of days from 0 to 30.')
 					.max(30, 'Give a number of days from 0 to 30.')
 			}),
+			supersedesId: z
+				.number()
+				.int('Choose a published memo, or none.')
+				.positive('Choose a published memo, or none.')
+				.nullable(),
 			audience: z.array(audienceEntrySchema, {
 				error: 'Choose the audience again from the lists.'
 			})
@@ -182,7 +190,8 @@ export function memoFormValues(
 		reminderBeforeDue: draft.reminderLadder.beforeDueDays.join(', '),
 		reminderOnDue: draft.reminderLadder.onDue ? 'on' : '',
 		reminderOverdueEvery: String(draft.reminderLadder.overdueEveryDays),
-		audience: draft.audience.map(audienceToken)
+		audience: draft.audience.map(audienceToken),
+		supersedesId: draft.supersedesId ? String(draft.supersedesId) : ''
 	};
 }
 

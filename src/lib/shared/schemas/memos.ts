@@ -78,7 +78,9 @@ export const memoDraftSchema = z.object({
 		onDue: true,
 		overdueEveryDays: 2
 	}),
-	audience: z.array(audienceEntrySchema).max(500).default([])
+	audience: z.array(audienceEntrySchema).max(500).default([]),
+	/** A published memo this one replaces: publishing this one marks that one superseded. */
+	supersedesId: z.number().int().positive().nullable().default(null)
 });
 export type MemoDraftInput = z.infer<typeof memoDraftSchema>;
 

@@ -8,7 +8,8 @@ import {
 	openMemo,
 	SupersededVersionError
 } from '$lib/server/memos/memo-ack.service';
-import { getMemoDeskView } from '$lib/server/memos/memo-desk.service';
+import { getMemoDeskView, memoReplacedBy } from '$lib/server/memos/memo-desk.service';
+import { listMemoFiles } from '$lib/server/memos/memo-files.service';
 import { publishMemo, retractMemo } from '$lib/server/memos/memo-publish.service';
 import { approveMemo, returnMemo, submitMemo } from '$lib/server/memos/memo.service';
 import { parseInput, formToObject } from '$lib/server/validation';
@@ -24,7 +25,12 @@ export async function load(event) {
 	const id = Number(event.params.id);
 	try {
 		const memo = await openMemo(ctx, id);
-		return { memo, desk: await getMemoDeskView(ctx, id) };
+		const [desk, files, replaces] = await Promise.all([
+			getMemoDeskView(ctx, id),
+			listMemoFiles(id),
+			memoReplacedBy(id)
+		]);
+		return { memo, desk, files, replaces };
 	} catch (e) {
 		if (e instanceof NotFoundError) error(404, e.message);
 		throw e;

@@ -1,7 +1,11 @@
 import { error } from '@sveltejs/kit';
 import { requestContext } from '$lib/server/context';
 import { requireActor } from '$lib/server/feeds/post.service';
-import { canIssueMemos, listIssuerDepartments } from '$lib/server/memos/memo-desk.service';
+import {
+	canIssueMemos,
+	listIssuerDepartments,
+	listMemosToReplace
+} from '$lib/server/memos/memo-desk.service';
 import { issuesToAnyone } from '$lib/server/memos/memo.policy';
 import { newMemoFormValues } from '$lib/shared/schemas/memo-form';
 import { saveMemoForm } from '../memo-form.server';
@@ -12,10 +16,14 @@ export async function load(event) {
 	const actor = requireActor(ctx);
 	if (!canIssueMemos(actor))
 		error(403, 'Only managers, communications staff and administrators issue memos.');
-	const departments = await listIssuerDepartments(ctx);
+	const [departments, replaceable] = await Promise.all([
+		listIssuerDepartments(ctx),
+		listMemosToReplace(ctx)
+	]);
 	const own = departments.find((d) => d.id === actor.managerOf[0] || d.id === actor.departmentId);
 	return {
 		departments,
+		replaceable,
 		anyone: issuesToAnyone(actor),
 		values: newMemoFormValues(own?.id ?? null)
 	};

@@ -4,6 +4,7 @@ import { NotFoundError } from '$lib/server/errors';
 import { openAttachment } from '$lib/server/files/attachment.service';
 import { canViewPage } from '$lib/server/knowledge/page.service';
 import { canViewPost } from '$lib/server/feeds/post.service';
+import { canSeeMemo } from '$lib/server/memos/memo-files.service';
 import type { RequestHandler } from './$types';
 
 /** Types a browser may show in place; everything else downloads. */
@@ -29,9 +30,8 @@ function matchesEtag(header: string | null, etag: string): boolean {
 }
 
 /**
- * Serves an uploaded file to its uploader, or once attached to people who may see its post or
- * page. The
- * name in the URL is for the person's benefit only; the id decides.
+ * Serves an uploaded file to its uploader, or once attached to people who may see its post, page
+ * or memo. The name in the URL is for the person's benefit only; the id decides.
  */
 export const GET: RequestHandler = async (event) => {
 	const ctx = requestContext(event);
@@ -39,7 +39,8 @@ export const GET: RequestHandler = async (event) => {
 	try {
 		file = await openAttachment(ctx, Number(event.params.id), {
 			post: (postId) => canViewPost(ctx, postId),
-			page: (pageId) => canViewPage(ctx, pageId)
+			page: (pageId) => canViewPage(ctx, pageId),
+			memo: (memoId) => canSeeMemo(ctx, memoId)
 		});
 	} catch (e) {
 		// A link opened in the browser: show the app's own "not found" page, not JSON.

@@ -2,7 +2,11 @@ import { error } from '@sveltejs/kit';
 import { requestContext } from '$lib/server/context';
 import { ConflictError, NotFoundError } from '$lib/server/errors';
 import { requireActor } from '$lib/server/feeds/post.service';
-import { getMemoDraftForm, listIssuerDepartments } from '$lib/server/memos/memo-desk.service';
+import {
+	getMemoDraftForm,
+	listIssuerDepartments,
+	listMemosToReplace
+} from '$lib/server/memos/memo-desk.service';
 import { issuesToAnyone } from '$lib/server/memos/memo.policy';
 import { saveMemoForm } from '../../memo-form.server';
 
@@ -11,9 +15,10 @@ export async function load(event) {
 	const ctx = requestContext(event);
 	const actor = requireActor(ctx);
 	try {
-		const [draft, departments] = await Promise.all([
+		const [draft, departments, replaceable] = await Promise.all([
 			getMemoDraftForm(ctx, Number(event.params.id)),
-			listIssuerDepartments(ctx)
+			listIssuerDepartments(ctx),
+			listMemosToReplace(ctx)
 		]);
 		return {
 			id: draft.memo.id,
@@ -22,6 +27,7 @@ export async function load(event) {
 			values: draft.values,
 			audience: draft.audience,
 			departments,
+			replaceable,
 			anyone: issuesToAnyone(actor)
 		};
 	} catch (e) {
