@@ -60,7 +60,9 @@ describe('parseConfig', () => {
 			smtpUrl: 'smtp://user:pass@mail.example.org:587',
 			from: 'Commons <commons@example.org>'
 		});
-		expect(() => parseConfig({ SMTP_URL: 'smtp://mail.example.org' })).toThrow(/^Invalid MAIL_FROM/);
+		expect(() => parseConfig({ SMTP_URL: 'smtp://mail.example.org' })).toThrow(
+			/^Invalid MAIL_FROM/
+		);
 		expect(() => parseConfig({ SMTP_URL: 'http://mail.example.org', MAIL_FROM: 'a@b.c' })).toThrow(
 			/^Invalid SMTP_URL/
 		);

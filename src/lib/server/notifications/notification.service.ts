@@ -154,6 +154,27 @@ export async function updateMyPreferences(
 	return getPreferences(db(), actor.id, config().defaultTimeZone);
 }
 
+/** Whether an unsubscribe link is genuine, and what it stops (for the page that confirms it). */
+export async function checkUnsubscribeLink(input: {
+	userId: number;
+	category: string;
+	signature: string;
+}): Promise<{ valid: boolean; label: string }> {
+	const key = await signingKey(db());
+	const known =
+		input.category === 'digest' ||
+		NOTIFICATION_CATEGORIES.includes(input.category as NotificationCategory);
+	const valid =
+		known && verifyUnsubscribeSignature(key, input.userId, input.category, input.signature);
+	const label =
+		input.category === 'digest'
+			? 'the daily digest'
+			: known
+				? CATEGORY_INFO[input.category as NotificationCategory].label.toLowerCase()
+				: '';
+	return { valid, label };
+}
+
 /** What one-click unsubscribing from `category` changes it to: never off for memos. */
 function quieter(category: NotificationCategory, current: Delivery): Delivery {
 	const allowed = CATEGORY_INFO[category].allowed;
