@@ -49,7 +49,7 @@ const { runDueMemoReminders } = await import('../../src/lib/server/memos/memo-re
 const delivery = await import('../../src/lib/server/notifications/delivery.service.ts');
 const service = await import('../../src/lib/server/notifications/notification.service.ts');
 const { postMessage } = await import('../../src/lib/server/threads/message.service.ts');
-const { startThread } = await import('../../src/lib/server/threads/thread.service.ts');
+const { markRead, startThread } = await import('../../src/lib/server/threads/thread.service.ts');
 const { ForbiddenError } = await import('../../src/lib/server/errors.ts');
 const { systemContext } = await import('../../src/lib/server/context.ts');
 const { notificationPreferencesSchema } =
@@ -291,6 +291,9 @@ describe('preferences', () => {
 		expect(items[0]!.url).toBe(`/threads/${thread.id}?at=3#m-3`);
 		expect(page.groups[0]!.headline).toBe('Nina North wrote in Rota for March');
 		expect(page.unread).toBe(1);
+		// Reading the thread past the message reads its notification too.
+		await markRead(as.noah, thread.id, 3);
+		expect(await service.countMyUnread(as.noah)).toBe(0);
 		await arrival(p.noah.email, /Nina North wrote in Rota for March/);
 		expect((await emailsOf(p.noah.id)).map((e) => e.category)).toEqual(['thread_activity']);
 		// Fred never turned thread activity on: nothing for him from threads he has not joined.

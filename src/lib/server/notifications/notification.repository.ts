@@ -202,6 +202,23 @@ export async function markNotificationsRead(
 	return Number(result.numUpdatedRows);
 }
 
+/** Marks a person's notifications about messages of a thread up to `seq` read (they read them). */
+export async function markThreadNotificationsRead(
+	db: Database,
+	recipientId: number,
+	threadId: number,
+	seq: number,
+	now: Date
+): Promise<number> {
+	const result = await sql`
+		update notification n set read_at = ${now}
+		where n.recipient_id = ${recipientId} and n.read_at is null and n.subject_type = 'message'
+			and (n.context ->> 'threadId')::bigint = ${threadId}
+			and (n.context ->> 'seq')::bigint <= ${seq}
+	`.execute(db);
+	return Number(result.numAffectedRows ?? 0);
+}
+
 /** Marks every unread notification of a person read. */
 export async function markAllNotificationsRead(
 	db: Database,

@@ -26,7 +26,8 @@ import {
 	getNotificationOf,
 	listNotificationDetails,
 	markAllNotificationsRead,
-	markNotificationsRead
+	markNotificationsRead,
+	markThreadNotificationsRead
 } from './notification.repository.ts';
 import { publishUnreadCounts } from './notification-events.ts';
 import { getPreferences, saveDeliveries, saveDigestSetting } from './preference.repository.ts';
@@ -86,6 +87,20 @@ export async function markMyNotificationsRead(
 	const marked = await markNotificationsRead(db(), actor.id, ids, now);
 	if (marked) await publishUnreadCounts(db(), [actor.id]);
 	return { marked, unread: await countMyUnread(ctx) };
+}
+
+/**
+ * Someone read a thread up to `seq`: the mentions and new-message notifications it holds up to
+ * there are read too (the thread service calls this; `userId` is the reader it checked).
+ */
+export async function markThreadNotificationsReadFor(
+	userId: number,
+	threadId: number,
+	seq: number,
+	now: Date = new Date()
+): Promise<void> {
+	const marked = await markThreadNotificationsRead(db(), userId, threadId, seq, now);
+	if (marked) await publishUnreadCounts(db(), [userId]);
 }
 
 /** Marks all of the caller's notifications read; updates their bells. */
