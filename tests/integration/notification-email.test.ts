@@ -56,6 +56,7 @@ const { notificationPreferencesSchema } =
 	await import('../../src/lib/shared/schemas/notifications.ts');
 const { createTestDatabase } = await import('./database.ts');
 const { draft, memoOrganisation, publishNew } = await import('./memo-fixtures.ts');
+const { newPage } = await import('./search-fixtures.ts');
 
 const { db, url } = await createTestDatabase();
 const { departments: d, people: p, as } = await memoOrganisation(db, 'mail');
@@ -336,5 +337,37 @@ describe('preferences', () => {
 			{ category: 'memo', label: 'Memos for you', delivery: 'digest' }
 		]);
 		expect((await service.getMyPreferences(as.fred)).deliveries.memo).toBe('digest');
+	});
+});
+
+describe('pages due for review', () => {
+	it('tell the owner once per review date, linking to the page', async () => {
+		const page = await newPage(db, {
+			departmentId: d.legal.id,
+			title: 'Records retention',
+			body: 'Keep for seven years.',
+			ownerId: p.lena.id
+		});
+		await db
+			.updateTable('kbPage')
+			.set({ reviewBy: '2027-05-01' })
+			.where('id', '=', page.id)
+			.execute();
+		expect(await delivery.runPageReviewNotices(new Date('2027-04-30T12:00:00Z'))).toBe(0);
+		expect(await delivery.runPageReviewNotices(new Date('2027-05-01T00:05:00Z'))).toBe(1);
+		expect(await delivery.runPageReviewNotices(new Date('2027-05-02T00:05:00Z'))).toBe(0);
+		const reviews = async () =>
+			(await service.listMyNotifications(as.lena)).groups.filter((g) => g.subject.type === 'page');
+		expect(await reviews()).toMatchObject([
+			{ headline: 'Page due for review: Records retention', url: `/kb/link/${page.id}` }
+		]);
+		// A new review date that comes round brings a new notice.
+		await db
+			.updateTable('kbPage')
+			.set({ reviewBy: '2027-11-01' })
+			.where('id', '=', page.id)
+			.execute();
+		expect(await delivery.runPageReviewNotices(new Date('2027-11-01T09:00:00Z'))).toBe(1);
+		expect((await reviews())[0]!.items).toHaveLength(2);
 	});
 });
