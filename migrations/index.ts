@@ -12,6 +12,7 @@ import * as createKnowledge from './2026_12_03_0800_create_knowledge.ts';
 import * as createSearch from './2026_12_03_0900_create_search.ts';
 import * as createMemos from './2026_12_03_1000_create_memos.ts';
 import * as tuneFeedIndexes from './2026_12_03_1100_tune_feed_indexes.ts';
+import * as createNotificationDelivery from './2026_12_03_1300_create_notification_delivery.ts';
 import * as memoFilesAndSupersession from './2026_12_03_1400_memo_files_and_supersession.ts';
 
 export const migrations: Record<string, Migration> = {
@@ -23,5 +24,6 @@ export const migrations: Record<string, Migration> = {
 	'2026_12_03_0900_create_search': createSearch,
 	'2026_12_03_1000_create_memos': createMemos,
 	'2026_12_03_1100_tune_feed_indexes': tuneFeedIndexes,
+	'2026_12_03_1300_create_notification_delivery': createNotificationDelivery,
 	'2026_12_03_1400_memo_files_and_supersession': memoFilesAndSupersession
 };

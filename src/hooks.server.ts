@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
+import { text, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
+import { dev } from '$app/environment';
+import { isForbiddenCrossSiteForm } from '$lib/server/auth/csrf';
 import { authenticate, isPublicPath, refuseAnonymous } from '$lib/server/auth/guard';
 import { config } from '$lib/server/config';
 import { logger } from '$lib/server/log';
@@ -17,6 +19,12 @@ const SECURITY_HEADERS: Record<string, string> = {
 };
 
 export const handle: Handle = async ({ event, resolve }) => {
+	// SvelteKit's own cross-site form check, with its one exemption (see csrf.ts); like
+	// SvelteKit's, not in development.
+	if (!dev && isForbiddenCrossSiteForm(event.request, event.url))
+		return text(`Cross-site ${event.request.method} form submissions are forbidden`, {
+			status: 403
+		});
 	const started = performance.now();
 	const requestId = randomUUID();
 	event.locals.requestId = requestId;

@@ -3,6 +3,7 @@
  * question, the ladder, a time zone), the lists on the memos page, the departments an issuer
  * may choose, and what a memo's page offers each person at each step of its lifecycle.
  */
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { ConflictError, NotFoundError, ValidationError } from '../../src/lib/server/errors.ts';
 import { acknowledgeMemo } from '../../src/lib/server/memos/memo-ack.service.ts';
@@ -265,5 +266,31 @@ describe('the memos page and a memo’s desk', () => {
 			['Legal only', false],
 			['Administrators', true]
 		]);
+	});
+});
+
+describe('telling people a memo is addressed to them', () => {
+	it('notifies every recipient at publish when the ladder has no publish step', async () => {
+		const memo = await publishNew(
+			as.olga,
+			draft({
+				title: 'Quiet memo',
+				issuingDepartmentId: d.ops.id,
+				reminderLadder: { onPublish: false, beforeDueDays: [], onDue: true, overdueEveryDays: 0 },
+				audience: [
+					{ kind: 'department', departmentId: d.north.id, includeSub: true, exclude: false }
+				]
+			})
+		);
+		const rows = await db
+			.selectFrom('notification')
+			.select(['recipientId', 'kind', 'context'])
+			.where('kind', '=', 'memo.reminder')
+			.where(sql<boolean>`(context ->> 'memoId')::bigint = ${memo.id}`)
+			.execute();
+		expect(rows.map((r) => r.recipientId).sort((a, b) => a - b)).toEqual(
+			[p.nina.id, p.noah.id].sort((a, b) => a - b)
+		);
+		expect(rows[0]!.context).toMatchObject({ step: 'publish', title: 'Quiet memo' });
 	});
 });

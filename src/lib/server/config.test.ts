@@ -43,8 +43,35 @@ describe('parseConfig', () => {
 			oidc: undefined,
 			realtimeAdapter: 'postgres',
 			messageRate: { burst: 20, windowMs: 30_000 },
-			search: { engine: 'postgres' }
+			search: { engine: 'postgres' },
+			mail: undefined,
+			defaultTimeZone: 'UTC'
 		});
+	});
+
+	it('sends e-mail only with SMTP_URL and MAIL_FROM, and knows time zones', () => {
+		expect(parseConfig({}).mail).toBeUndefined();
+		expect(
+			parseConfig({
+				SMTP_URL: 'smtp://user:pass@mail.example.org:587',
+				MAIL_FROM: 'Commons <commons@example.org>'
+			}).mail
+		).toEqual({
+			smtpUrl: 'smtp://user:pass@mail.example.org:587',
+			from: 'Commons <commons@example.org>'
+		});
+		expect(() => parseConfig({ SMTP_URL: 'smtp://mail.example.org' })).toThrow(
+			/^Invalid MAIL_FROM/
+		);
+		expect(() => parseConfig({ SMTP_URL: 'http://mail.example.org', MAIL_FROM: 'a@b.c' })).toThrow(
+			/^Invalid SMTP_URL/
+		);
+		expect(parseConfig({ DEFAULT_TIME_ZONE: 'Europe/Berlin' }).defaultTimeZone).toBe(
+			'Europe/Berlin'
+		);
+		expect(() => parseConfig({ DEFAULT_TIME_ZONE: 'Mars/Olympus' })).toThrow(
+			/^Invalid DEFAULT_TIME_ZONE/
+		);
 	});
 
 	it('searches with PostgreSQL unless MEILI_URL is set', () => {

@@ -50,8 +50,30 @@ const schema = z.object({
 		.trim()
 		.regex(/^[a-zA-Z0-9_-]{1,100}$/, 'must be letters, digits, - or _')
 		.default('commons'),
+	SMTP_URL: optionalText.pipe(
+		z
+			.string()
+			.regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@host:587')
+			.optional()
+	),
+	MAIL_FROM: optionalText,
+	DEFAULT_TIME_ZONE: z
+		.string()
+		.trim()
+		.default('UTC')
+		.refine(isTimeZone, 'must be an IANA time zone such as Europe/London or UTC'),
 	NODE_ENV: z.string().default('development')
 });
+
+/** Whether `zone` is a time zone this runtime knows (IANA names such as Europe/Paris, or UTC). */
+export function isTimeZone(zone: string): boolean {
+	try {
+		new Intl.DateTimeFormat('en', { timeZone: zone });
+		return zone.length > 0;
+	} catch {
+		return false;
+	}
+}
 
 export type Config = {
 	databaseUrl: string | undefined;
@@ -82,6 +104,10 @@ export type Config = {
 	search:
 		| { engine: 'postgres' }
 		| { engine: 'meilisearch'; url: string; apiKey: string | undefined; index: string };
+	/** E-mail over SMTP, when SMTP_URL and MAIL_FROM are both set; otherwise no e-mail is sent. */
+	mail: { smtpUrl: string; from: string } | undefined;
+	/** The time zone of people who have not chosen one (their daily digest's hour). */
+	defaultTimeZone: string;
 };
 
 export class ConfigError extends Error {}
@@ -107,6 +133,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 	if (c.SEARCH_ENGINE === 'meilisearch' && !c.MEILI_URL)
 		throw new ConfigError('Invalid SEARCH_ENGINE: meilisearch needs MEILI_URL');
 	const searchEngine = c.SEARCH_ENGINE ?? (c.MEILI_URL ? 'meilisearch' : 'postgres');
+	if (c.SMTP_URL && !c.MAIL_FROM)
+		throw new ConfigError('Invalid MAIL_FROM: e-mail needs a sender address with SMTP_URL');
 	return {
 		databaseUrl: c.DATABASE_URL,
 		port: c.PORT,
@@ -144,7 +172,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 						apiKey: c.MEILI_API_KEY,
 						index: c.MEILI_INDEX
 					}
-				: { engine: 'postgres' }
+				: { engine: 'postgres' },
+		mail: c.SMTP_URL && c.MAIL_FROM ? { smtpUrl: c.SMTP_URL, from: c.MAIL_FROM } : undefined,
+		defaultTimeZone: c.DEFAULT_TIME_ZONE
 	};
 }
 

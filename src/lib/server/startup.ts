@@ -5,7 +5,14 @@
  */
 import { startAuthHousekeeping } from './auth/housekeeping.ts';
 import { startAppJobRunner } from './jobs/runner.ts';
-import { crontab, SEARCH_INDEX_TASK, SEARCH_REBUILD_TASK, tasks } from './jobs/tasks.ts';
+import {
+	crontab,
+	NOTIFICATIONS_DIGEST_TASK,
+	PAGE_REVIEW_TASK,
+	SEARCH_INDEX_TASK,
+	SEARCH_REBUILD_TASK,
+	tasks
+} from './jobs/tasks.ts';
 import { searchEngine } from './search/search.service.ts';
 import { config } from './config.ts';
 import { startAppDatabase, type Database } from './db/index.ts';
@@ -38,6 +45,9 @@ export async function startCommons(): Promise<Database> {
 	// Index tasks left by a crash (or written before the job schema existed) are drained now; an
 	// empty index (a new installation, or one upgraded to search) is built in the background.
 	await jobs.addJob(SEARCH_INDEX_TASK, {});
+	// Notifications and e-mails written while no worker ran are dispatched and queued now.
+	await jobs.addJob(NOTIFICATIONS_DIGEST_TASK, {}, { jobKey: NOTIFICATIONS_DIGEST_TASK });
+	await jobs.addJob(PAGE_REVIEW_TASK, {}, { jobKey: PAGE_REVIEW_TASK });
 	if (
 		await searchEngine()
 			.isEmpty(db)

@@ -23,6 +23,8 @@ export interface ServerToClientEvents {
 		lastSeq: number | null;
 		readSeq?: number;
 	}) => void;
+	/** The person's unread notifications changed (or the socket just connected): the bell. */
+	'notification:count': (count: { unread: number }) => void;
 	/** A memo report the socket watches moved (an acknowledgement or exception committed). */
 	'memo:report': (event: MemoReportEvent) => void;
 }

@@ -1,6 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { requestContext } from '$lib/server/context';
 import { listMyPendingMemos } from '$lib/server/memos/memo-ack.service';
+import { countMyUnread } from '$lib/server/notifications/notification.service';
 
 export async function load(event) {
 	const { locals } = event;
@@ -8,6 +9,12 @@ export async function load(event) {
 	if (!locals.actor) error(401, 'Sign in first.');
 	const { id, name, email, title, isAdmin } = locals.actor;
 	// Memos the person still owes an acknowledgement: the banner on every page.
-	const pendingMemos = await listMyPendingMemos(requestContext(event));
-	return { me: { id, name, email, title, isAdmin }, pendingMemos };
+	// Unread notifications: the bell's count until the live connection takes over.
+	const [pendingMemos, unreadNotifications] = await Promise.all([
+		listMyPendingMemos(requestContext(event)),
+		countMyUnread(requestContext(event))
+	]);
+	// The bell's count must follow marking read, so this reloads with the notification pages.
+	event.depends('app:notifications');
+	return { me: { id, name, email, title, isAdmin }, pendingMemos, unreadNotifications };
 }

@@ -12,6 +12,7 @@ import {
 import { knowledgePaths, knowledgeSchemas } from './openapi-knowledge.ts';
 import { searchPaths, searchSchemas } from './openapi-search.ts';
 import { memoPaths, memoSchemas } from './openapi-memos.ts';
+import { notificationPaths, notificationSchemas } from './openapi-notifications.ts';
 
 /**
  * The OpenAPI 3.1 description of /api/v1. A test checks that every path here has a route and
@@ -583,7 +584,8 @@ export const openApiDocument = {
 		...threadPaths,
 		...knowledgePaths,
 		...searchPaths,
-		...memoPaths
+		...memoPaths,
+		...notificationPaths
 	} as Record<string, Record<string, unknown>>,
 	security: [{ bearerAuth: [] }, { sessionCookie: [] }],
 	components: {
@@ -601,6 +603,7 @@ export const openApiDocument = {
 			...knowledgeSchemas,
 			...searchSchemas,
 			...memoSchemas,
+			...notificationSchemas,
 			Me: {
 				type: 'object',
 				required: ['id', 'email', 'name', 'title', 'department', 'roles'],

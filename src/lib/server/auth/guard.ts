@@ -17,7 +17,9 @@ export const PUBLIC_PATHS: readonly string[] = [
 	'/healthz',
 	'/readyz',
 	'/baseline',
-	'/api/v1/openapi.json'
+	'/api/v1/openapi.json',
+	// signed one-click unsubscribe links from e-mails (RFC 8058): the signature is the credential
+	'/unsubscribe'
 ];
 export const PUBLIC_PREFIXES: readonly string[] = ['/sso/'];
 

@@ -259,8 +259,10 @@ export interface MemoVersion {
 
 export interface Notification {
   actorId: number | null;
+  category: Generated<string>;
   context: Generated<Json>;
   createdAt: Generated<Timestamp>;
+  dispatchedAt: Timestamp | null;
   id: Generated<number>;
   kind: string;
   readAt: Timestamp | null;
@@ -269,12 +271,61 @@ export interface Notification {
   subjectType: string;
 }
 
+export interface NotificationDigestItem {
+  createdAt: Generated<Timestamp>;
+  notificationId: number;
+  userId: number;
+}
+
+export interface NotificationEmail {
+  attempts: Generated<number>;
+  category: string;
+  claimedAt: Timestamp | null;
+  createdAt: Generated<Timestamp>;
+  digestDay: string | null;
+  id: Generated<number>;
+  kind: string;
+  lastError: string | null;
+  notificationIds: ArrayType<number>;
+  sentAt: Timestamp | null;
+  state: Generated<string>;
+  userId: number;
+}
+
+export interface NotificationPreference {
+  category: string;
+  delivery: string;
+  updatedAt: Generated<Timestamp>;
+  userId: number;
+}
+
+export interface NotificationSetting {
+  digestHour: number;
+  timeZone: string;
+  updatedAt: Generated<Timestamp>;
+  userId: number;
+}
+
+export interface NotificationSigningKey {
+  createdAt: Generated<Timestamp>;
+  id: number;
+  secret: Buffer;
+}
+
 export interface OidcLogin {
   codeVerifier: string;
   createdAt: Generated<Timestamp>;
   nonce: string;
   returnTo: string;
   state: string;
+}
+
+export interface PageReviewNotice {
+  createdAt: Generated<Timestamp>;
+  id: Generated<number>;
+  ownerId: number;
+  pageId: number;
+  reviewBy: string;
 }
 
 export interface PersonalAccessToken {
@@ -490,7 +541,13 @@ export interface DB {
   memoReminder: MemoReminder;
   memoVersion: MemoVersion;
   notification: Notification;
+  notificationDigestItem: NotificationDigestItem;
+  notificationEmail: NotificationEmail;
+  notificationPreference: NotificationPreference;
+  notificationSetting: NotificationSetting;
+  notificationSigningKey: NotificationSigningKey;
   oidcLogin: OidcLogin;
+  pageReviewNotice: PageReviewNotice;
   personalAccessToken: PersonalAccessToken;
   personFollow: PersonFollow;
   post: Post;

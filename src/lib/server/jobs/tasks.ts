@@ -5,12 +5,24 @@
 import type { TaskList } from 'graphile-worker';
 import { db } from '../db/index.ts';
 import { runDueMemoReminders } from '../memos/memo-reminder.service.ts';
+import { EMAIL_TASK } from '../notifications/delivery.repository.ts';
+import {
+	dispatchPendingNotifications,
+	enqueuePendingEmails,
+	runDueDigests,
+	runPageReviewNotices,
+	sendNotificationEmail
+} from '../notifications/delivery.service.ts';
 import { drainSearchOutbox } from '../search/index-outbox.ts';
 import { searchEngine } from '../search/search.service.ts';
 
 export const SEARCH_INDEX_TASK = 'search_index';
 export const SEARCH_REBUILD_TASK = 'search_rebuild';
 export const MEMO_REMINDERS_TASK = 'memo_reminders';
+export const NOTIFICATIONS_DISPATCH_TASK = 'notifications_dispatch';
+export const NOTIFICATION_EMAIL_TASK = EMAIL_TASK;
+export const NOTIFICATIONS_DIGEST_TASK = 'notifications_digest';
+export const PAGE_REVIEW_TASK = 'page_review_notices';
 
 export const tasks: TaskList = {
 	/** Indexes what waits in the search outbox (added by a trigger on every outbox write). */
@@ -32,6 +44,40 @@ export const tasks: TaskList = {
 		const done = await runDueMemoReminders(new Date());
 		if (done.published || done.reminders || done.escalated)
 			helpers.logger.info(`memo reminders: ${JSON.stringify(done)}`);
+	},
+	/**
+	 * Dispatches new notifications (woken by a trigger on the notification table): bells, digest
+	 * queue, and an e-mail row with its send job for each one wanted right away.
+	 */
+	[NOTIFICATIONS_DISPATCH_TASK]: async () => {
+		await dispatchPendingNotifications(new Date());
+	},
+	/** Sends one e-mail; an SMTP failure throws, and the job is retried with backoff. */
+	[NOTIFICATION_EMAIL_TASK]: async (payload, helpers) => {
+		const emailId = Number((payload as { emailId?: unknown }).emailId);
+		if (!Number.isSafeInteger(emailId)) return;
+		const outcome = await sendNotificationEmail(emailId, {
+			attempt: helpers.job.attempts,
+			maxAttempts: helpers.job.max_attempts
+		});
+		if (outcome === 'interrupted')
+			helpers.logger.warn(`e-mail ${emailId} was interrupted mid-send earlier; not sent again`);
+	},
+	/**
+	 * Every minute: the digests whose hour has come, and a sweep for notifications and e-mails
+	 * whose wake-up was lost (written before the worker's schema existed).
+	 */
+	[NOTIFICATIONS_DIGEST_TASK]: async (_payload, helpers) => {
+		const now = new Date();
+		await dispatchPendingNotifications(now);
+		await enqueuePendingEmails();
+		const digests = await runDueDigests(now);
+		if (digests.length) helpers.logger.info(`notification digests: ${digests.length}`);
+	},
+	/** Every hour: owners of pages due for review are told, once per review date. */
+	[PAGE_REVIEW_TASK]: async (_payload, helpers) => {
+		const told = await runPageReviewNotices(new Date());
+		if (told) helpers.logger.info(`page review notices: ${told}`);
 	}
 };
 
@@ -43,5 +89,7 @@ export const tasks: TaskList = {
  */
 export const crontab = [
 	`* * * * * ${SEARCH_INDEX_TASK} ?max=1`,
-	`* * * * * ${MEMO_REMINDERS_TASK} ?max=1`
+	`* * * * * ${MEMO_REMINDERS_TASK} ?max=1`,
+	`* * * * * ${NOTIFICATIONS_DIGEST_TASK} ?max=1`,
+	`5 * * * * ${PAGE_REVIEW_TASK} ?max=1`
 ].join('\n');

@@ -18,6 +18,7 @@ import { diffTexts, type TextDiff } from '../markdown/diff.ts';
 import type { MemoAmendInput } from '../../shared/schemas/memos.ts';
 import { isoDay, loadMemo, requireAllowed } from './memo-access.ts';
 import { appendVersion } from './memo-record.ts';
+import { insertManualReminders } from './memo-reminder.repository.ts';
 import { canEditMemo, canIssueFrom, canRetractMemo, canViewMemoReport } from './memo.policy.ts';
 import {
 	insertRecipientsForMemo,
@@ -97,6 +98,8 @@ export async function publishLocked(
 		currentVersion: 1,
 		publishedAt: now
 	});
+	// The ladder's first step tells people a memo is addressed to them; without it, tell them now.
+	if (!memo.reminderLadder.onPublish) await insertManualReminders(trx, memo.id, now, 'publish');
 	if (replaced) {
 		// The old memo stops asking for acknowledgements and points to this one.
 		await updateMemoRow(trx, replaced.id, { status: 'superseded', supersededBy: memo.id });

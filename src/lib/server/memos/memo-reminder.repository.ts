@@ -97,20 +97,29 @@ export async function advanceReminders(
 	`.execute(db);
 }
 
-/** "Remind pending now": one manual reminder and notification for every pending recipient. */
-export async function insertManualReminders(db: Database, memoId: number, now: Date) {
+/**
+ * One reminder and notification for every pending recipient, outside the ladder: "Remind pending
+ * now" (`manual`), or the announcement of a memo whose ladder has no step on publishing
+ * (`publish`: people still learn that a memo is addressed to them).
+ */
+export async function insertManualReminders(
+	db: Database,
+	memoId: number,
+	now: Date,
+	kind: 'manual' | 'publish' = 'manual'
+) {
 	const { rows } = await sql<{ n: number }>`
 		with sent as (
 			insert into memo_reminder (memo_id, user_id, step, kind, scheduled_for, sent_at)
-			select memo_id, user_id, null, 'manual', ${now}, ${now}
+			select memo_id, user_id, null, ${kind}, ${now}, ${now}
 			from memo_recipient where memo_id = ${memoId} and state = 'pending'
 			returning id, memo_id, user_id
 		),
 		notified as (
 			insert into notification (recipient_id, kind, actor_id, subject_type, subject_id, context, created_at)
 			select s.user_id, 'memo.reminder', null, 'memo_reminder', s.id,
-				jsonb_build_object('memoId', m.id, 'title', m.title, 'step', 'manual',
-					'version', m.current_version),
+				jsonb_build_object('memoId', m.id, 'title', m.title, 'step', ${kind}::text,
+					'dueOn', m.due_on, 'version', m.current_version),
 				${now}
 			from sent s join memo m on m.id = s.memo_id
 			returning 1

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Database } from '../db/index.ts';
+import { UNREAD_CAP } from '../../shared/notifications.ts';
 
 /**
  * Stores one notification per recipient in a single statement. Only active people, never the
@@ -36,6 +37,211 @@ export async function insertNotifications(
 		returning recipient_id as id
 	`.execute(db);
 	return rows.map((r) => Number(r.id));
+}
+
+/**
+ * A new thread message, for the thread's participants who asked to hear about thread activity
+ * (the category is off unless a person turns it on, so only a preference row lets them in), other
+ * than the writer and the people it mentions (they have a mention already). One statement.
+ */
+export async function insertThreadActivity(
+	db: Database,
+	input: {
+		threadId: number;
+		messageId: number;
+		actorId: number;
+		context: Record<string, unknown>;
+		exceptIds: number[];
+		visibleToDepartmentIds?: number[];
+	}
+): Promise<number> {
+	const departmentFilter = input.visibleToDepartmentIds
+		? sql`and u.department_id = any(${input.visibleToDepartmentIds}::bigint[])`
+		: sql``;
+	const result = await sql`
+		insert into notification (recipient_id, kind, actor_id, subject_type, subject_id, context)
+		select tp.user_id, 'thread.message', ${input.actorId}, 'message', ${input.messageId},
+			${JSON.stringify(input.context)}::jsonb
+		from thread_participant tp
+			join notification_preference np on np.user_id = tp.user_id
+				and np.category = 'thread_activity' and np.delivery <> 'off'
+			join users u on u.id = tp.user_id and u.status = 'active'
+		where tp.thread_id = ${input.threadId}
+			and tp.user_id <> ${input.actorId}
+			and tp.user_id <> all(${input.exceptIds}::bigint[])
+			${departmentFilter}
+		on conflict (recipient_id, kind, subject_type, subject_id) do nothing
+	`.execute(db);
+	return Number(result.numAffectedRows ?? 0);
+}
+
+/**
+ * Tells each page's owner, once per review date, that a live page is due for review on or
+ * before `today`. The notice row records which date they were told about, so a new review date
+ * brings a new notice. One statement.
+ */
+export async function insertPageReviewNotices(
+	db: Database,
+	today: string,
+	now: Date
+): Promise<number> {
+	const { rows } = await sql<{ n: number }>`
+		with notices as (
+			insert into page_review_notice (page_id, owner_id, review_by, created_at)
+			select p.id, p.owner_id, p.review_by, ${now}
+			from kb_page p join users u on u.id = p.owner_id and u.status = 'active'
+			where p.deleted_at is null and p.review_by <= ${today}::date
+			on conflict (page_id, review_by, owner_id) do nothing
+			returning id, page_id, owner_id, review_by
+		),
+		notified as (
+			insert into notification (recipient_id, kind, actor_id, subject_type, subject_id, context, created_at)
+			select n.owner_id, 'page.review', null, 'page_review', n.id,
+				jsonb_build_object('pageId', p.id, 'title', p.title, 'reviewBy', n.review_by),
+				${now}
+			from notices n join kb_page p on p.id = n.page_id
+			on conflict do nothing
+			returning 1
+		)
+		select count(*)::int as n from notified
+	`.execute(db);
+	return rows[0]!.n;
+}
+
+/** A notification with what the centre and e-mails show about it. */
+export type NotificationDetail = {
+	id: number;
+	recipientId: number;
+	kind: string;
+	category: string;
+	subjectType: string;
+	subjectId: number;
+	context: Record<string, unknown>;
+	createdAt: Date;
+	readAt: Date | null;
+	actorId: number | null;
+	actorName: string | null;
+	threadTitle: string | null;
+	postSource: string | null;
+};
+
+/** Not turned off by the recipient: what every list and count of theirs shows. */
+const shown = sql`not exists (
+	select 1 from notification_preference np
+	where np.user_id = n.recipient_id and np.category = n.category and np.delivery = 'off'
+)`;
+
+/**
+ * A person's notifications, newest first, with the names and titles they need, keyset-paginated
+ * by (created_at, id): `before` is the cursor `<epoch microseconds>.<id>` of the last row shown.
+ * With `ids`, only those (still only the person's own).
+ */
+export async function listNotificationDetails(
+	db: Database,
+	recipientId: number,
+	options: { limit: number; before?: { micros: number; id: number }; ids?: number[] }
+): Promise<(NotificationDetail & { cursor: string })[]> {
+	const before = options.before
+		? sql`and (n.created_at, n.id) < (timestamptz 'epoch' + ${options.before.micros} * interval '1 microsecond', ${options.before.id})`
+		: sql``;
+	const only = options.ids ? sql`and n.id = any(${options.ids}::bigint[])` : sql``;
+	const { rows } = await sql<NotificationDetail & { cursor: string }>`
+		select n.id, n.recipient_id, n.kind, n.category, n.subject_type, n.subject_id, n.context,
+			n.created_at, n.read_at, n.actor_id, a.name as actor_name, t.title as thread_title,
+			p.body_source as post_source,
+			(extract(epoch from n.created_at) * 1000000)::bigint || '.' || n.id as cursor
+		from notification n
+			left join users a on a.id = n.actor_id
+			left join thread t on n.subject_type = 'message'
+				and t.id = (n.context ->> 'threadId')::bigint
+			left join post p on n.subject_type in ('post', 'comment')
+				and p.id = (n.context ->> 'postId')::bigint and p.deleted_at is null
+		where n.recipient_id = ${recipientId} and ${shown} ${before} ${only}
+		order by n.created_at desc, n.id desc
+		limit ${options.limit}
+	`.execute(db);
+	return rows;
+}
+
+/** Unread notifications per person (capped at UNREAD_CAP: the bell shows "99+"). */
+export async function countUnread(
+	db: Database,
+	recipientIds: number[]
+): Promise<Map<number, number>> {
+	const counts = new Map(recipientIds.map((id) => [id, 0]));
+	if (!recipientIds.length) return counts;
+	const { rows } = await sql<{ recipientId: number; n: number }>`
+		select r.id as recipient_id, (
+			select count(*)::int from (
+				select 1 from notification n
+				where n.recipient_id = r.id and n.read_at is null and ${shown}
+				limit ${UNREAD_CAP}
+			) capped
+		) as n
+		from unnest(${recipientIds}::bigint[]) as r (id)
+	`.execute(db);
+	for (const row of rows) counts.set(Number(row.recipientId), row.n);
+	return counts;
+}
+
+/** Marks some of a person's notifications read; returns how many changed. */
+export async function markNotificationsRead(
+	db: Database,
+	recipientId: number,
+	ids: number[],
+	now: Date
+): Promise<number> {
+	if (!ids.length) return 0;
+	const result = await db
+		.updateTable('notification')
+		.set({ readAt: now })
+		.where('recipientId', '=', recipientId)
+		.where('id', 'in', ids)
+		.where('readAt', 'is', null)
+		.executeTakeFirst();
+	return Number(result.numUpdatedRows);
+}
+
+/** Marks a person's notifications about messages of a thread up to `seq` read (they read them). */
+export async function markThreadNotificationsRead(
+	db: Database,
+	recipientId: number,
+	threadId: number,
+	seq: number,
+	now: Date
+): Promise<number> {
+	const result = await sql`
+		update notification n set read_at = ${now}
+		where n.recipient_id = ${recipientId} and n.read_at is null and n.subject_type = 'message'
+			and (n.context ->> 'threadId')::bigint = ${threadId}
+			and (n.context ->> 'seq')::bigint <= ${seq}
+	`.execute(db);
+	return Number(result.numAffectedRows ?? 0);
+}
+
+/** Marks every unread notification of a person read. */
+export async function markAllNotificationsRead(
+	db: Database,
+	recipientId: number,
+	now: Date
+): Promise<number> {
+	const result = await db
+		.updateTable('notification')
+		.set({ readAt: now })
+		.where('recipientId', '=', recipientId)
+		.where('readAt', 'is', null)
+		.executeTakeFirst();
+	return Number(result.numUpdatedRows);
+}
+
+/** One notification of a person (to open its link). */
+export async function getNotificationOf(db: Database, recipientId: number, id: number) {
+	return db
+		.selectFrom('notification')
+		.selectAll()
+		.where('recipientId', '=', recipientId)
+		.where('id', '=', id)
+		.executeTakeFirst();
 }
 
 export async function listNotificationsForRecipient(db: Database, recipientId: number, limit = 50) {

@@ -11,6 +11,7 @@ import { config } from '../config.ts';
 import { db } from '../db/index.ts';
 import { feedRoomsFor } from '../feeds/feed-events.ts';
 import { registerMemoSocketHandlers } from '../memos/memo-socket.ts';
+import { sendUnreadCount } from '../notifications/notification-events.ts';
 import { registerThreadSocketHandlers } from '../threads/thread-socket.ts';
 import { logger } from '../log.ts';
 import { loadActor } from '../org/actor.ts';
@@ -52,6 +53,9 @@ export function registerRealtimeHandlers(): boolean {
 		registerThreadSocketHandlers(socket);
 		registerMemoSocketHandlers(socket);
 		socket.emit('hello', { serverTime: new Date().toISOString() });
+		sendUnreadCount(db(), socket).catch((error) =>
+			logger().warn({ err: error }, 'could not send the unread count')
+		);
 		socket.on('ping', (ack) => {
 			if (typeof ack === 'function') ack('pong');
 		});

@@ -16,7 +16,10 @@ import {
 } from '../errors.ts';
 import { audienceDepartmentIds } from '../feeds/post.service.ts';
 import { renderExcerpt, renderMarkdown } from '../markdown/render.ts';
-import { insertNotifications } from '../notifications/notification.repository.ts';
+import {
+	insertNotifications,
+	insertThreadActivity
+} from '../notifications/notification.repository.ts';
 import type { ReactionKind } from '../../shared/schemas/feeds.ts';
 import type { SendMessageInput } from '../../shared/schemas/threads.ts';
 import type { MessageReaction, MessageView } from '../../shared/threads.ts';
@@ -152,13 +155,23 @@ export async function postMessage(
 			});
 			// Writing in a thread makes you a participant who has read up to your own message.
 			await advanceReadPosition(trx, thread.id, actor.id, seq);
-			await insertNotifications(trx, {
+			const context = { threadId: thread.id, seq, excerpt: renderExcerpt(input.body, 160) };
+			const mentioned = await insertNotifications(trx, {
 				recipientIds: mentions.slice(0, 50),
 				kind: 'mention',
 				actorId: actor.id,
 				subjectType: 'message',
 				subjectId: row.id,
-				context: { threadId: thread.id, seq, excerpt: renderExcerpt(input.body, 160) },
+				context,
+				visibleToDepartmentIds: audience
+			});
+			// Participants who turned thread activity on hear of every new message.
+			await insertThreadActivity(trx, {
+				threadId: thread.id,
+				messageId: row.id,
+				actorId: actor.id,
+				context,
+				exceptIds: mentioned,
 				visibleToDepartmentIds: audience
 			});
 			await enqueueSearchIndex(trx, [{ kind: 'message', id: row.id }]);

@@ -9,6 +9,7 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
 import { getVisiblePost, hiddenDepartmentsOf, requireActor } from '../feeds/post.service.ts';
 import { getVisiblePage } from '../knowledge/page.service.ts';
 import { renderExcerpt } from '../markdown/render.ts';
+import { markThreadNotificationsReadFor } from '../notifications/notification.service.ts';
 import type { Actor } from '../org/actor.ts';
 import { getDepartment, listAllDepartments } from '../org/department.repository.ts';
 import type { ThreadInput } from '../../shared/schemas/threads.ts';
@@ -237,6 +238,8 @@ export async function markRead(
 		Math.min(seq, thread.lastSeq)
 	);
 	broadcastReadPosition(threadId, actor.id, position);
+	// What they have read in the thread is read in the notification centre too.
+	await markThreadNotificationsReadFor(actor.id, threadId, position);
 	return position;
 }
 
