@@ -15,7 +15,10 @@ const PUBLIC = new Set([
 	'/baseline',
 	'/api/v1/openapi.json',
 	'/sso/start',
-	'/sso/callback'
+	'/sso/callback',
+	// One-click unsubscribe from an e-mail: the signature in its URL is the permission
+	// (tests/integration/notification-email.test.ts refuses a tampered one).
+	'/unsubscribe'
 ]);
 const ROUTES = path.resolve('src/routes');
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
