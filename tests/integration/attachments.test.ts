@@ -13,7 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { RequestContext } from '../../src/lib/server/context.ts';
 import { NotFoundError, ValidationError } from '../../src/lib/server/errors.ts';
 import {
-	attachToPost,
+	attachFiles,
 	listAttachmentsForPosts
 } from '../../src/lib/server/files/attachment.repository.ts';
 import {
@@ -184,7 +184,9 @@ describe('attaching and opening', () => {
 		const attach = (ids: number[], postId: number) =>
 			db
 				.transaction()
-				.execute((trx) => attachToPost(trx, { attachmentIds: ids, uploaderId: author.id, postId }));
+				.execute((trx) =>
+					attachFiles(trx, { postId }, { attachmentIds: ids, uploaderId: author.id })
+				);
 		expect(await attach([mine.id, theirs.id], post.id)).toBe(1);
 		// Already attached: it cannot be moved to another post.
 		expect(await attach([mine.id], other.id)).toBe(0);
@@ -212,7 +214,11 @@ describe('attaching and opening', () => {
 		expect(own).toMatchObject({ contentType: 'image/png', fileName: 'memo.png', isImage: true });
 
 		const post = await newPost(db, { authorId: author.id, departmentId: team.id });
-		await attachToPost(db, { attachmentIds: [upload.id], uploaderId: author.id, postId: post.id });
+		await attachFiles(
+			db,
+			{ postId: post.id },
+			{ attachmentIds: [upload.id], uploaderId: author.id }
+		);
 		const asked: number[] = [];
 		const opened = await openAttachment(
 			colleagueCtx,
@@ -325,7 +331,7 @@ describe('housekeeping', () => {
 		});
 		const kept = await uploadAttachment(authorCtx, { fileName: 'kept.png', bytes: png(1, 1) });
 		const post = await newPost(db, { authorId: author.id, departmentId: team.id });
-		await attachToPost(db, { attachmentIds: [kept.id], uploaderId: author.id, postId: post.id });
+		await attachFiles(db, { postId: post.id }, { attachmentIds: [kept.id], uploaderId: author.id });
 		const keyOf = async (id: number) =>
 			(
 				await db

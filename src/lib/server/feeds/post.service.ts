@@ -12,7 +12,7 @@ import {
 	UnauthorizedError,
 	ValidationError
 } from '../errors.ts';
-import { attachToPost } from '../files/attachment.repository.ts';
+import { attachFiles } from '../files/attachment.repository.ts';
 import { renderExcerpt, renderMarkdown } from '../markdown/render.ts';
 import type { Actor } from '../org/actor.ts';
 import {
@@ -162,11 +162,14 @@ export async function createPost(
 				createdAt: now
 			});
 			if (input.attachmentIds.length) {
-				const attached = await attachToPost(trx, {
-					attachmentIds: input.attachmentIds,
-					uploaderId: actor.id,
-					postId: row.id
-				});
+				const attached = await attachFiles(
+					trx,
+					{ postId: row.id },
+					{
+						attachmentIds: input.attachmentIds,
+						uploaderId: actor.id
+					}
+				);
 				if (attached !== input.attachmentIds.length)
 					throw new ValidationError('One of the files is no longer available; upload it again.', {
 						attachments: 'Upload the files again.'

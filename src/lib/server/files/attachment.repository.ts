@@ -85,18 +85,24 @@ export async function listAttachmentsForPosts(
 	return byPost;
 }
 
+/** What holds a file: a post, a page or a memo. */
+export type FileHolder = { postId: number } | { pageId: number } | { memoId: number };
+
 /**
- * Attaches the uploader's own unattached files to a post, in the caller's transaction. Returns
- * how many it attached: fewer than asked means some were someone else's, used, or gone.
+ * Attaches the uploader's own unattached files to a post, page or memo, in the caller's
+ * transaction. Files already attached (to it or anything else) stay where they are, and they stay
+ * for good: a post's, page's or memo's text links to them. Returns how many it attached: fewer
+ * than asked means some were someone else's, used, or gone.
  */
-export async function attachToPost(
+export async function attachFiles(
 	db: Database,
-	input: { attachmentIds: number[]; uploaderId: number; postId: number }
+	holder: FileHolder,
+	input: { attachmentIds: number[]; uploaderId: number }
 ): Promise<number> {
 	if (!input.attachmentIds.length) return 0;
 	const result = await db
 		.updateTable('attachment')
-		.set({ postId: input.postId })
+		.set(holder)
 		.where('id', 'in', [...new Set(input.attachmentIds)])
 		.where('uploaderId', '=', input.uploaderId)
 		.where('postId', 'is', null)
@@ -117,48 +123,6 @@ export async function deleteUnattachedBefore(db: Database, before: Date): Promis
 		.returning('storageKey')
 		.execute();
 	return rows.map((r) => r.storageKey);
-}
-
-/**
- * Attaches the uploader's own unattached files that a page's text links to, in the caller's
- * transaction. Files already attached (to this page or anything else) stay where they are.
- */
-export async function attachToPage(
-	db: Database,
-	input: { attachmentIds: number[]; uploaderId: number; pageId: number }
-): Promise<number> {
-	if (!input.attachmentIds.length) return 0;
-	const result = await db
-		.updateTable('attachment')
-		.set({ pageId: input.pageId })
-		.where('id', 'in', [...new Set(input.attachmentIds)])
-		.where('uploaderId', '=', input.uploaderId)
-		.where('postId', 'is', null)
-		.where('pageId', 'is', null)
-		.where('memoId', 'is', null)
-		.executeTakeFirst();
-	return Number(result.numUpdatedRows);
-}
-
-/**
- * Attaches the uploader's own unattached files that a memo's text links to, in the caller's
- * transaction. Files stay with the memo for good: published versions link to them.
- */
-export async function attachToMemo(
-	db: Database,
-	input: { attachmentIds: number[]; uploaderId: number; memoId: number }
-): Promise<number> {
-	if (!input.attachmentIds.length) return 0;
-	const result = await db
-		.updateTable('attachment')
-		.set({ memoId: input.memoId })
-		.where('id', 'in', [...new Set(input.attachmentIds)])
-		.where('uploaderId', '=', input.uploaderId)
-		.where('postId', 'is', null)
-		.where('pageId', 'is', null)
-		.where('memoId', 'is', null)
-		.executeTakeFirst();
-	return Number(result.numUpdatedRows);
 }
 
 /** The files a memo holds, oldest first. */

@@ -38,7 +38,7 @@ function megabytes(bytes: number): string {
 
 /**
  * Stores one uploaded file for the signed-in person, unattached until a post claims it (see
- * `attachToPost`). Any signed-in person may upload. Throws UnauthorizedError without an actor,
+ * `attachFiles`). Any signed-in person may upload. Throws UnauthorizedError without an actor,
  * ValidationError when the file is empty, larger than 10 MB or not an allowed type (decided from
  * its content, never its name).
  */

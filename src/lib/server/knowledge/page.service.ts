@@ -24,7 +24,7 @@ import {
 	type PageMoveInput,
 	type PageUpdateInput
 } from '../../shared/schemas/knowledge.ts';
-import { attachToPage } from '../files/attachment.repository.ts';
+import { attachFiles } from '../files/attachment.repository.ts';
 import { enqueueSearchIndex } from '../search/outbox.repository.ts';
 import { refreshPagesAwaiting, refreshPagesLinkingTo, renderPageInSpace } from './page-links.ts';
 import { canEditPage, canGovernPage, canSeeSpace, canWriteInSpace } from './page.policy.ts';
@@ -203,11 +203,14 @@ export async function createPage(
 				createdAt: now
 			});
 			await replacePageLinks(trx, page.id, rendered.linkRows);
-			await attachToPage(trx, {
-				attachmentIds: referencedFileIds(input.body),
-				uploaderId: actor.id,
-				pageId: page.id
-			});
+			await attachFiles(
+				trx,
+				{ pageId: page.id },
+				{
+					attachmentIds: referencedFileIds(input.body),
+					uploaderId: actor.id
+				}
+			);
 			await refreshPagesAwaiting(trx, page.title);
 			await enqueueSearchIndex(trx, [{ kind: 'page', id: page.id }]);
 			await recordAudit(trx, ctx, {
@@ -296,11 +299,14 @@ async function writeRevision(
 		restoredFrom: next.restoredFrom ?? null
 	});
 	await replacePageLinks(trx, page.id, rendered.linkRows);
-	await attachToPage(trx, {
-		attachmentIds: referencedFileIds(next.body),
-		uploaderId: actor.id,
-		pageId: page.id
-	});
+	await attachFiles(
+		trx,
+		{ pageId: page.id },
+		{
+			attachmentIds: referencedFileIds(next.body),
+			uploaderId: actor.id
+		}
+	);
 	if (next.title.toLowerCase() !== page.title.toLowerCase())
 		await refreshPagesAwaiting(trx, next.title);
 	await enqueueSearchIndex(trx, [{ kind: 'page', id: page.id }]);

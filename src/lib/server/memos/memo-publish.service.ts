@@ -11,7 +11,7 @@ import { db } from '../db/index.ts';
 import type { DB } from '../db/schema.ts';
 import { ConflictError, ValidationError } from '../errors.ts';
 import { requireActor } from '../feeds/post.service.ts';
-import { attachToMemo } from '../files/attachment.repository.ts';
+import { attachFiles } from '../files/attachment.repository.ts';
 import { referencedFileIds } from '../files/file-links.ts';
 import { logger } from '../log.ts';
 import { diffTexts, type TextDiff } from '../markdown/diff.ts';
@@ -251,11 +251,14 @@ export async function amendMemo(
 				createdBy: actor.id,
 				now
 			});
-			await attachToMemo(trx, {
-				attachmentIds: referencedFileIds(input.body),
-				uploaderId: actor.id,
-				memoId
-			});
+			await attachFiles(
+				trx,
+				{ memoId: memoId },
+				{
+					attachmentIds: referencedFileIds(input.body),
+					uploaderId: actor.id
+				}
+			);
 			const reset = input.kind === 'material' ? await resetAcknowledgements(trx, memoId, now) : 0;
 			const updated = await updateMemoRow(trx, memoId, {
 				currentVersion: number,

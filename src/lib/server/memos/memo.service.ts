@@ -7,7 +7,7 @@ import type { RequestContext } from '../context.ts';
 import { db, type Database } from '../db/index.ts';
 import { ConflictError, ValidationError } from '../errors.ts';
 import { requireActor } from '../feeds/post.service.ts';
-import { attachToMemo } from '../files/attachment.repository.ts';
+import { attachFiles } from '../files/attachment.repository.ts';
 import { referencedFileIds } from '../files/file-links.ts';
 import { getDepartment } from '../org/department.repository.ts';
 import type { Actor } from '../org/actor.ts';
@@ -123,11 +123,14 @@ export async function createMemoDraft(
 		.execute(async (trx) => {
 			const memo = await insertMemo(trx, { ...fieldsOf(input), createdBy: actor.id });
 			await replaceAudience(trx, memo.id, input.audience);
-			await attachToMemo(trx, {
-				attachmentIds: referencedFileIds(input.body),
-				uploaderId: actor.id,
-				memoId: memo.id
-			});
+			await attachFiles(
+				trx,
+				{ memoId: memo.id },
+				{
+					attachmentIds: referencedFileIds(input.body),
+					uploaderId: actor.id
+				}
+			);
 			await recordAudit(trx, ctx, {
 				action: 'memo.create',
 				objectType: 'memo',
@@ -178,11 +181,14 @@ export async function updateMemoDraft(
 				);
 			const updated = await updateMemoRow(trx, memoId, fieldsOf(input));
 			await replaceAudience(trx, memoId, input.audience);
-			await attachToMemo(trx, {
-				attachmentIds: referencedFileIds(input.body),
-				uploaderId: actor.id,
-				memoId
-			});
+			await attachFiles(
+				trx,
+				{ memoId: memoId },
+				{
+					attachmentIds: referencedFileIds(input.body),
+					uploaderId: actor.id
+				}
+			);
 			await recordAudit(trx, ctx, {
 				action: 'memo.update',
 				objectType: 'memo',
