@@ -12,6 +12,8 @@ declare global {
 			actor: import('$lib/server/org/actor').Actor | null;
 			/** The session's id (hash of its token) when signed in with a cookie. */
 			sessionId: string | null;
+			/** Set when an error of this request was the database being unreachable (503). */
+			databaseUnavailable?: boolean;
 		}
 	}
 }

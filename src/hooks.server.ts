@@ -4,6 +4,12 @@ import { dev } from '$app/environment';
 import { isForbiddenCrossSiteForm } from '$lib/server/auth/csrf';
 import { authenticate, isPublicPath, refuseAnonymous } from '$lib/server/auth/guard';
 import { config } from '$lib/server/config';
+import {
+	isDatabaseUnavailable,
+	RETRY_AFTER_SECONDS,
+	UNAVAILABLE_MESSAGE,
+	unavailableResponse
+} from '$lib/server/db/availability';
 import { logger } from '$lib/server/log';
 import { startCommons } from '$lib/server/startup';
 
@@ -18,6 +24,9 @@ const SECURITY_HEADERS: Record<string, string> = {
 	'permissions-policy': 'camera=(), microphone=(), geolocation=()'
 };
 
+/** An outage is one known cause: its message, not a stack trace per request. */
+const briefly = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
 export const handle: Handle = async ({ event, resolve }) => {
 	// SvelteKit's own cross-site form check, with its one exemption (see csrf.ts); like
 	// SvelteKit's, not in development.
@@ -30,12 +39,24 @@ export const handle: Handle = async ({ event, resolve }) => {
 	event.locals.requestId = requestId;
 
 	const isPublic = isPublicPath(event.url.pathname);
-	// Health checks and the sign-in page must answer even when the database does not.
-	const auth = isPublic ? await authenticate(event).catch(() => null) : await authenticate(event);
+	let auth: Awaited<ReturnType<typeof authenticate>>;
+	try {
+		// Health checks and the sign-in page must answer even when the database does not.
+		auth = isPublic ? await authenticate(event).catch(() => null) : await authenticate(event);
+	} catch (error) {
+		if (!isDatabaseUnavailable(error)) throw error;
+		logger().warn({ reqId: requestId, reason: briefly(error) }, 'database unavailable');
+		return unavailableResponse(event.request, requestId);
+	}
 	event.locals.actor = auth?.actor ?? null;
 	event.locals.sessionId = auth?.sessionId ?? null;
 
-	const response = auth || isPublic ? await resolve(event) : refuseAnonymous(event);
+	let response = auth || isPublic ? await resolve(event) : refuseAnonymous(event);
+	// A page or endpoint that failed because the database is away: 503 and "try again soon".
+	if (event.locals.databaseUnavailable && response.status === 500) {
+		response = new Response(response.body, { status: 503, headers: response.headers });
+		response.headers.set('retry-after', String(RETRY_AFTER_SECONDS));
+	}
 
 	try {
 		response.headers.set('x-request-id', requestId);
@@ -66,6 +87,14 @@ export const handle: Handle = async ({ event, resolve }) => {
 export const handleError: HandleServerError = ({ error, event, status }) => {
 	const id = event.locals.requestId;
 	if (status === 404) return { message: 'We could not find that page.', id };
+	if (isDatabaseUnavailable(error)) {
+		event.locals.databaseUnavailable = true;
+		logger().warn(
+			{ reqId: id, path: event.url.pathname, reason: briefly(error) },
+			'database unavailable'
+		);
+		return { message: UNAVAILABLE_MESSAGE, id };
+	}
 	logger().error({ reqId: id, path: event.url.pathname, err: error }, 'unhandled error');
 	return { message: 'Something went wrong on our side. It has been logged.', id };
 };

@@ -100,9 +100,15 @@ async function expectInert(page: Page, dialogs: string[], place: string, path: s
 	await expect(page.getByText(MARKER).first(), `${place} shows the text`).toBeAttached();
 }
 
-async function ok(response: Awaited<ReturnType<APIRequestContext['post']>>, what: string) {
+/** What the test reads back from the objects it creates. */
+type Created = { id: number; path: string; attachments: { id: number }[] };
+
+async function ok(
+	response: Awaited<ReturnType<APIRequestContext['post']>>,
+	what: string
+): Promise<Created> {
 	expect(response.status(), `${what}: ${await response.text()}`).toBeLessThan(300);
-	return response.json();
+	return (await response.json()) as Created;
 }
 
 test('150+ XSS payloads and markdown tricks render inert everywhere text is shown', async ({
@@ -120,7 +126,7 @@ test('150+ XSS payloads and markdown tricks render inert everywhere text is show
 	const agency = me.department.id as number;
 
 	// Posts, one with files whose names are payloads; comments on it.
-	const files = [];
+	const files: { id: number }[] = [];
 	for (const name of linePayloads(100).slice(0, 10)) {
 		const upload = await api.post('/files', {
 			headers,
@@ -130,7 +136,7 @@ test('150+ XSS payloads and markdown tricks render inert everywhere text is show
 		});
 		files.push(...(await ok(upload, `upload ${name}`)).attachments);
 	}
-	const posts = [];
+	const posts: Created[] = [];
 	for (const [i, body] of chunks(10).entries())
 		posts.push(
 			await ok(
@@ -139,13 +145,13 @@ test('150+ XSS payloads and markdown tricks render inert everywhere text is show
 					data: {
 						body,
 						audience: agency,
-						attachmentIds: i === 0 ? files.map((f: { id: number }) => f.id) : []
+						attachmentIds: i === 0 ? files.map((f) => f.id) : []
 					}
 				}),
 				'post'
 			)
 		);
-	const post = posts[0];
+	const post = posts[0]!;
 	for (const body of chunks(10))
 		await ok(
 			await api.post(`/api/v1/posts/${post.id}/comments`, { headers, data: { body } }),

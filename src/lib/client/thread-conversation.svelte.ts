@@ -145,6 +145,16 @@ export class ThreadConversation {
 		if (socket.connected) void this.#join();
 	}
 
+	#rejoinDelay = 0;
+	#rejoinTimer: ReturnType<typeof setTimeout> | undefined;
+	#rejoinLater(): void {
+		clearTimeout(this.#rejoinTimer);
+		this.#rejoinDelay = Math.min(30_000, Math.max(1_000, this.#rejoinDelay * 2));
+		this.#rejoinTimer = setTimeout(() => {
+			if (this.#socket?.connected && !this.joined) void this.#join();
+		}, this.#rejoinDelay);
+	}
+
 	/** Joins the room and asks for everything after the last message held without a gap. */
 	async #join(): Promise<void> {
 		const socket = this.#socket;
@@ -156,8 +166,13 @@ export class ThreadConversation {
 			})) as Ack<JoinResult>;
 			if (!result.ok) {
 				this.notice = result.error.message;
+				// A passing failure (the server's database away): join again soon, not only at
+				// the next connect, which may not come while the socket itself stays up.
+				if (result.error.code === 'unavailable' || result.error.code === 'internal')
+					this.#rejoinLater();
 				return;
 			}
+			this.#rejoinDelay = 0;
 			this.merge(result.data.messages);
 			this.present = result.data.present;
 			this.readers = { ...result.data.readers, ...this.readers };
@@ -305,5 +320,6 @@ export class ThreadConversation {
 		for (const off of this.#off) off();
 		this.#off = [];
 		for (const t of Object.values(this.#typingTimers)) clearTimeout(t);
+		clearTimeout(this.#rejoinTimer);
 	}
 }

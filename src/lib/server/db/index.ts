@@ -24,7 +24,14 @@ const types = {
 } as pg.CustomTypesConfig;
 
 export function createDb(connectionString: string, poolSize = 10): Database {
-	const pool = new pg.Pool({ connectionString, max: poolSize, types });
+	// A connection that cannot be opened within 5 s fails the request (see availability.ts)
+	// instead of leaving it hanging while the database is away.
+	const pool = new pg.Pool({
+		connectionString,
+		max: poolSize,
+		types,
+		connectionTimeoutMillis: 5_000
+	});
 	// Every session speaks UTC; the UI converts to local time.
 	pool.on('connect', (client) => {
 		client.query("set time zone 'UTC'").catch(() => undefined);

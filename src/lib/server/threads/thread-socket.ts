@@ -4,6 +4,7 @@
  * ack, never an exception that could take the process down. Rooms are joined only here, after
  * the policy allowed it.
  */
+import { isDatabaseUnavailable, UNAVAILABLE_MESSAGE } from '../db/availability.ts';
 import type { Socket } from 'socket.io';
 import type { z } from 'zod';
 import type { RequestContext } from '../context.ts';
@@ -45,6 +46,8 @@ const TYPING_INTERVAL_MS = 2000;
 function failure(error: unknown): Ack<never> {
 	if (error instanceof DomainError)
 		return { ok: false, error: { code: error.code, message: error.message } };
+	if (isDatabaseUnavailable(error))
+		return { ok: false, error: { code: 'unavailable', message: UNAVAILABLE_MESSAGE } };
 	logger().error({ err: error }, 'socket handler failed');
 	return { ok: false, error: { code: 'internal', message: 'Something went wrong on our side.' } };
 }
