@@ -5,26 +5,20 @@ import { isForbiddenCrossSiteForm } from '$lib/server/auth/csrf';
 import { authenticate, isPublicPath, refuseAnonymous } from '$lib/server/auth/guard';
 import { config } from '$lib/server/config';
 import { logger } from '$lib/server/log';
+import { securityHeaders } from '$lib/server/security-headers';
 import { startCommons } from '$lib/server/startup';
 
 export const init: ServerInit = async () => {
 	await startCommons();
 };
 
-const SECURITY_HEADERS: Record<string, string> = {
-	'x-content-type-options': 'nosniff',
-	'referrer-policy': 'strict-origin-when-cross-origin',
-	'x-frame-options': 'DENY',
-	'permissions-policy': 'camera=(), microphone=(), geolocation=()'
-};
-
 export const handle: Handle = async ({ event, resolve }) => {
 	// SvelteKit's own cross-site form check, with its one exemption (see csrf.ts); like
 	// SvelteKit's, not in development.
 	if (!dev && isForbiddenCrossSiteForm(event.request, event.url))
-		return text(`Cross-site ${event.request.method} form submissions are forbidden`, {
-			status: 403
-		});
+		return withSecurityHeaders(
+			text(`Cross-site ${event.request.method} form submissions are forbidden`, { status: 403 })
+		);
 	const started = performance.now();
 	const requestId = randomUUID();
 	event.locals.requestId = requestId;
@@ -37,17 +31,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 
 	const response = auth || isPublic ? await resolve(event) : refuseAnonymous(event);
 
-	try {
-		response.headers.set('x-request-id', requestId);
-		for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
-			if (!response.headers.has(name)) response.headers.set(name, value);
-		}
-		if (config().production) {
-			response.headers.set('strict-transport-security', 'max-age=63072000; includeSubDomains');
-		}
-	} catch {
-		// Some responses (e.g. Response.redirect) have immutable headers; they carry no content.
-	}
+	withSecurityHeaders(response, requestId);
 
 	logger().info(
 		{
@@ -62,6 +46,20 @@ export const handle: Handle = async ({ event, resolve }) => {
 	);
 	return response;
 };
+
+/** Adds the security headers a response does not set itself (and the request id). */
+function withSecurityHeaders(response: Response, requestId?: string): Response {
+	try {
+		if (requestId) response.headers.set('x-request-id', requestId);
+		// Pages keep SvelteKit's nonce CSP and files their sandbox; the rest get the fallback.
+		for (const [name, value] of Object.entries(securityHeaders(config()))) {
+			if (!response.headers.has(name)) response.headers.set(name, value);
+		}
+	} catch {
+		// Some responses (e.g. Response.redirect) have immutable headers; they carry no content.
+	}
+	return response;
+}
 
 export const handleError: HandleServerError = ({ error, event, status }) => {
 	const id = event.locals.requestId;
