@@ -1,9 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { text, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
+import {
+	text,
+	type Handle,
+	type HandleServerError,
+	type RequestEvent,
+	type ServerInit
+} from '@sveltejs/kit';
 import { dev } from '$app/environment';
 import { isForbiddenCrossSiteForm } from '$lib/server/auth/csrf';
 import { authenticate, isPublicPath, refuseAnonymous } from '$lib/server/auth/guard';
+import { enforceApiRateLimit } from '$lib/server/api/rate-limit';
 import { config } from '$lib/server/config';
+import { requestContext } from '$lib/server/context';
+import { TooManyRequestsError } from '$lib/server/errors';
+import { apiErrorFrom } from '$lib/server/http';
 import { logger } from '$lib/server/log';
 import { securityHeaders } from '$lib/server/security-headers';
 import { startCommons } from '$lib/server/startup';
@@ -29,7 +39,10 @@ export const handle: Handle = async ({ event, resolve }) => {
 	event.locals.actor = auth?.actor ?? null;
 	event.locals.sessionId = auth?.sessionId ?? null;
 
-	const response = auth || isPublic ? await resolve(event) : refuseAnonymous(event);
+	const limited = event.url.pathname.startsWith('/api/')
+		? await apiRateLimitResponse(event, auth?.actor.id ?? null, isPublic)
+		: null;
+	const response = limited ?? (auth || isPublic ? await resolve(event) : refuseAnonymous(event));
 
 	withSecurityHeaders(response, requestId);
 
@@ -59,6 +72,26 @@ function withSecurityHeaders(response: Response, requestId?: string): Response {
 		// Some responses (e.g. Response.redirect) have immutable headers; they carry no content.
 	}
 	return response;
+}
+
+/**
+ * The JSON API's 429 when this person or address has used up its minute (see rate-limit.ts),
+ * else null. Counted after authentication so that a person is limited whatever their credential.
+ */
+async function apiRateLimitResponse(
+	event: RequestEvent,
+	userId: number | null,
+	isPublic: boolean
+): Promise<Response | null> {
+	try {
+		await enforceApiRateLimit({ userId, ip: requestContext(event).ip }, config().apiRateLimit);
+		return null;
+	} catch (error) {
+		if (error instanceof TooManyRequestsError) return apiErrorFrom(error);
+		// Like authentication: a public endpoint (the OpenAPI document) answers without a database.
+		if (isPublic) return null;
+		throw error;
+	}
 }
 
 export const handleError: HandleServerError = ({ error, event, status }) => {
