@@ -10,6 +10,7 @@ import { dev } from '$app/environment';
 import { isForbiddenCrossSiteForm } from '$lib/server/auth/csrf';
 import { authenticate, isPublicPath, refuseAnonymous } from '$lib/server/auth/guard';
 import { enforceApiRateLimit } from '$lib/server/api/rate-limit';
+import { apiError } from '$lib/server/api/respond';
 import { config } from '$lib/server/config';
 import { requestContext } from '$lib/server/context';
 import { TooManyRequestsError } from '$lib/server/errors';
@@ -28,6 +29,14 @@ export const handle: Handle = async ({ event, resolve }) => {
 	if (!dev && isForbiddenCrossSiteForm(event.request, event.url))
 		return withSecurityHeaders(
 			text(`Cross-site ${event.request.method} form submissions are forbidden`, { status: 403 })
+		);
+	// No URL needs a NUL character, and PostgreSQL cannot compare text with one: refuse it here
+	// rather than let each route's query fail in the database.
+	if (/%00/.test(event.url.pathname + event.url.search))
+		return withSecurityHeaders(
+			event.url.pathname.startsWith('/api/')
+				? apiError(400, 'bad_request', 'The address contains a NUL character (%00).')
+				: text('The address contains a NUL character (%00).', { status: 400 })
 		);
 	const started = performance.now();
 	const requestId = randomUUID();
