@@ -48,7 +48,6 @@ await createPage(await contextFor(db, staff.id), {
 	body: 'Text',
 	summary: ''
 });
-const people = { staff, admin };
 const sessions = {
 	staff: await sessionTokenFor(db, staff.id),
 	admin: await sessionTokenFor(db, admin.id)
@@ -59,7 +58,7 @@ type Form = {
 	url: string;
 	params: Record<string, string>;
 	/** Who submits: the administration's forms by an administrator, the rest by staff. */
-	as: keyof typeof people;
+	as: keyof typeof sessions;
 	extraAllowed?: string[];
 };
 const FORMS: Form[] = [
