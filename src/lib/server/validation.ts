@@ -6,26 +6,29 @@ import type { z } from 'zod';
 import { ValidationError } from './errors.ts';
 
 /**
- * Where `value` holds a NUL character (in a string or a key), as a field path, else null.
- * PostgreSQL cannot store NUL in text, so such input would fail in the database instead of here.
+ * Where `value` holds a character PostgreSQL cannot store (NUL, in a string or a key) or an
+ * unpaired UTF-16 surrogate (which JSON columns refuse), as a field path, else null. Such input
+ * would otherwise fail in the database instead of here.
  */
-export function findNul(value: unknown, path: string[] = []): string | null {
-	if (typeof value === 'string') return value.includes('\u0000') ? path.join('.') || 'form' : null;
+export function findUnstorable(value: unknown, path: string[] = []): string | null {
+	const bad = (text: string) => text.includes('\u0000') || !text.isWellFormed();
+	if (typeof value === 'string') return bad(value) ? path.join('.') || 'form' : null;
 	if (typeof value !== 'object' || value === null) return null;
 	for (const [key, item] of Object.entries(value)) {
-		if (key.includes('\u0000')) return [...path, key].join('.');
-		const found = findNul(item, [...path, key]);
+		if (bad(key)) return [...path, key].join('.');
+		const found = findUnstorable(item, [...path, key]);
 		if (found !== null) return found;
 	}
 	return null;
 }
 
-export const NUL_MESSAGE =
-	'This contains a NUL character (\\0), which cannot be stored. Remove it.';
+export const UNSTORABLE_MESSAGE =
+	'This contains a character that cannot be stored (NUL, or half of an emoji). Remove it.';
 
 export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
-	const nul = findNul(input);
-	if (nul !== null) throw new ValidationError(NUL_MESSAGE, { [nul]: NUL_MESSAGE });
+	const unstorable = findUnstorable(input);
+	if (unstorable !== null)
+		throw new ValidationError(UNSTORABLE_MESSAGE, { [unstorable]: UNSTORABLE_MESSAGE });
 	const result = schema.safeParse(input);
 	if (result.success) return result.data;
 	const fields: Record<string, string> = {};

@@ -85,6 +85,8 @@ export async function listRevisions(
 		])
 		.orderBy('kbPageRevision.number', 'desc')
 		.limit(input.limit);
-	if (input.before) query = query.where('kbPageRevision.number', '<', input.before);
+	// Every revision is before a number beyond the integer column (which could not hold it).
+	if (input.before && input.before <= MAX_REVISION)
+		query = query.where('kbPageRevision.number', '<', input.before);
 	return query.execute();
 }
