@@ -120,28 +120,6 @@ export async function deleteUnattachedBefore(db: Database, before: Date): Promis
 }
 
 /**
- * Deletes the given uploads of `uploaderId` that nothing claimed yet, and returns their storage
- * keys: undoing the uploads of a request that failed.
- */
-export async function deleteUnattachedByIds(
-	db: Database,
-	ids: number[],
-	uploaderId: number
-): Promise<string[]> {
-	if (!ids.length) return [];
-	const rows = await db
-		.deleteFrom('attachment')
-		.where('id', 'in', ids)
-		.where('uploaderId', '=', uploaderId)
-		.where('postId', 'is', null)
-		.where('pageId', 'is', null)
-		.where('memoId', 'is', null)
-		.returning('storageKey')
-		.execute();
-	return rows.map((r) => r.storageKey);
-}
-
-/**
  * Attaches the uploader's own unattached files that a page's text links to, in the caller's
  * transaction. Files already attached (to this page or anything else) stay where they are.
  */
@@ -209,4 +187,26 @@ export async function listAttachmentsForPage(
 		.orderBy('id')
 		.execute();
 	return rows.map(toAttachmentView);
+}
+
+/**
+ * Deletes the given uploads of `uploaderId` that nothing claimed yet, and returns their storage
+ * keys: undoing the uploads of a request that failed.
+ */
+export async function deleteUnattachedByIds(
+	db: Database,
+	ids: number[],
+	uploaderId: number
+): Promise<string[]> {
+	if (!ids.length) return [];
+	const rows = await db
+		.deleteFrom('attachment')
+		.where('id', 'in', ids)
+		.where('uploaderId', '=', uploaderId)
+		.where('postId', 'is', null)
+		.where('pageId', 'is', null)
+		.where('memoId', 'is', null)
+		.returning('storageKey')
+		.execute();
+	return rows.map((r) => r.storageKey);
 }
