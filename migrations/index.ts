@@ -14,6 +14,7 @@ import * as createMemos from './2026_12_03_1000_create_memos.ts';
 import * as tuneFeedIndexes from './2026_12_03_1100_tune_feed_indexes.ts';
 import * as createNotificationDelivery from './2026_12_03_1300_create_notification_delivery.ts';
 import * as memoFilesAndSupersession from './2026_12_03_1400_memo_files_and_supersession.ts';
+import * as createRateLimit from './2026_12_03_1600_create_rate_limit.ts';
 
 export const migrations: Record<string, Migration> = {
 	'2026_11_22_0900_create_organisation': createOrganisation,
@@ -25,5 +26,6 @@ export const migrations: Record<string, Migration> = {
 	'2026_12_03_1000_create_memos': createMemos,
 	'2026_12_03_1100_tune_feed_indexes': tuneFeedIndexes,
 	'2026_12_03_1300_create_notification_delivery': createNotificationDelivery,
-	'2026_12_03_1400_memo_files_and_supersession': memoFilesAndSupersession
+	'2026_12_03_1400_memo_files_and_supersession': memoFilesAndSupersession,
+	'2026_12_03_1600_create_rate_limit': createRateLimit
 };

@@ -67,9 +67,8 @@ import {
 } from '../src/lib/server/audit/chain.ts';
 import { verifyMemoEvidence } from '../src/lib/server/memos/memo-evidence.ts';
 import { verifyMemoRecordsInDatabase } from '../src/lib/server/memos/memo-evidence.repository.ts';
-import { config } from '../src/lib/server/config.ts';
-import { createDb, embeddedDataDir, type Database } from '../src/lib/server/db/index.ts';
-import { startEmbeddedPostgres } from '../src/lib/server/db/embedded.ts';
+import type { Database } from '../src/lib/server/db/index.ts';
+import { openScriptDatabase } from './database.ts';
 
 export const BATCH_SIZE = 1000;
 
@@ -211,40 +210,6 @@ export function formatVerdict(verdict: ChainVerdict): string {
 		: `Audit trail BROKEN at event #${verdict.brokenId}: ${verdict.reason}`;
 }
 
-function postmasterRunning(dir: string): boolean {
-	try {
-		const pid = Number(fs.readFileSync(path.join(dir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-		if (!Number.isInteger(pid) || pid <= 0) return false;
-		process.kill(pid, 0);
-		return true;
-	} catch {
-		return false;
-	}
-}
-
-/** The configured database, and how to let go of it without stopping a server the app uses. */
-async function openDatabase(): Promise<{ db: Database; close: () => Promise<void> }> {
-	const cfg = config();
-	if (cfg.databaseUrl) {
-		const db = createDb(cfg.databaseUrl, 1);
-		return { db, close: () => db.destroy() };
-	}
-	const dir = embeddedDataDir(cfg);
-	if (!fs.existsSync(path.join(dir, 'PG_VERSION'))) {
-		throw new Error(`there is no embedded database under ${dir} (and DATABASE_URL is not set)`);
-	}
-	const shared = postmasterRunning(dir);
-	const server = await startEmbeddedPostgres({ dir });
-	const db = createDb(server.urlFor('commons'), 1);
-	return {
-		db,
-		close: async () => {
-			await db.destroy();
-			if (!shared) await server.stop();
-		}
-	};
-}
-
 /** The command: returns the exit code; `print` receives the one result line. */
 export async function main(
 	argv: string[],
@@ -265,7 +230,7 @@ export async function main(
 		if (values.pack !== undefined) {
 			verdict = verifyEvidencePackFile(values.pack);
 		} else {
-			const { db, close } = await openDatabase();
+			const { db, close } = await openScriptDatabase();
 			try {
 				verdict = await verifyAuditTrail(db);
 				if (verdict.ok) verdict = await verifyMemoRecordsInDatabase(db, verdict);

@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { config } from '../src/lib/server/config.ts';
 import { markShuttingDown, shutdown } from '../src/lib/server/lifecycle.ts';
 import { attachRealtime } from '../src/lib/server/realtime/attach.ts';
+import { securityHeaders } from '../src/lib/server/security-headers.ts';
 import { REALTIME_PATH } from '../src/lib/shared/realtime-events.ts';
 
 process.env.NODE_ENV ??= 'production';
@@ -27,6 +28,15 @@ const buildDir = path.resolve(import.meta.dirname, '..', 'build');
 const { handler } = (await import(pathToFileURL(path.join(buildDir, 'handler.js')).href)) as {
 	handler: http.RequestListener;
 };
+// Every response carries the security headers, also those SvelteKit's hook never sees: static
+// assets, socket.io's polling, adapter-node's own errors, and SvelteKit's bare error page when
+// the hook itself throws. Set first, so whatever writes the response afterwards (SvelteKit's
+// own CSP, a file's sandbox) replaces them header by header. Prepended: socket.io's listener,
+// attached above, would otherwise answer its requests before this one runs.
+const baseline = Object.entries(securityHeaders(cfg));
+server.prependListener('request', (_req, res) => {
+	for (const [name, value] of baseline) res.setHeader(name, value);
+});
 // socket.io answers its own path itself; SvelteKit must not answer those requests a second time.
 server.on('request', (req, res) => {
 	if (req.url?.startsWith(`${REALTIME_PATH}/`)) return;

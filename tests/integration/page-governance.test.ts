@@ -3,7 +3,7 @@
  * those who govern the page.
  */
 import { describe, expect, it } from 'vitest';
-import { ForbiddenError, NotFoundError } from '../../src/lib/server/errors.ts';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../src/lib/server/errors.ts';
 import {
 	getPageGovernance,
 	setPageGovernance
@@ -52,5 +52,30 @@ describe('getPageGovernance', () => {
 		await expect(getPageGovernance(await contextFor(db, olga.id), 999_999)).rejects.toBeInstanceOf(
 			NotFoundError
 		);
+	});
+});
+
+describe('setPageGovernance', () => {
+	it('refuses an editor who is nobody, changing nothing (found by the API fuzz test)', async () => {
+		const ctx = await contextFor(db, olga.id);
+		const page = await createPage(ctx, {
+			space: 'pg-parent',
+			title: 'Editors',
+			body: 'x',
+			parentId: null,
+			slug: undefined,
+			summary: ''
+		});
+		const refusal = await setPageGovernance(ctx, page.id, {
+			ownerId: olga.id,
+			reviewBy: null,
+			editRestricted: true,
+			editorIds: [cleo.id, 987_654]
+		}).catch((e: unknown) => e);
+		expect(refusal).toBeInstanceOf(ValidationError);
+		expect((refusal as ValidationError).fields).toEqual({
+			editorIds: 'Choose editors from the people directory.'
+		});
+		expect((await getPageGovernance(ctx, page.id)).editors).toEqual([]);
 	});
 });

@@ -28,6 +28,8 @@ describe('parseConfig', () => {
 			DEMO_PASSWORD: 'a-long-demo-password',
 			THREAD_MESSAGE_BURST: '20',
 			THREAD_MESSAGE_WINDOW_SECONDS: '30',
+			API_RATE_LIMIT: '100',
+			API_RATE_LIMIT_PER_IP: '0',
 			NODE_ENV: 'production'
 		});
 		expect(config).toEqual({
@@ -43,6 +45,7 @@ describe('parseConfig', () => {
 			oidc: undefined,
 			realtimeAdapter: 'postgres',
 			messageRate: { burst: 20, windowMs: 30_000 },
+			apiRateLimit: { perPerson: 100, perAddress: 0 },
 			search: { engine: 'postgres' },
 			mail: undefined,
 			defaultTimeZone: 'UTC'
@@ -99,6 +102,14 @@ describe('parseConfig', () => {
 				.realtimeAdapter
 		).toBe('memory');
 		expect(parseConfig({}).messageRate).toEqual({ burst: 10, windowMs: 10_000 });
+	});
+
+	it('limits the JSON API per person and per address, unless set to 0', () => {
+		expect(parseConfig({}).apiRateLimit).toEqual({ perPerson: 600, perAddress: 3000 });
+		expect(() => parseConfig({ API_RATE_LIMIT: '-1' })).toThrow(/^Invalid API_RATE_LIMIT/);
+		expect(() => parseConfig({ API_RATE_LIMIT_PER_IP: 'lots' })).toThrow(
+			/^Invalid API_RATE_LIMIT_PER_IP/
+		);
 	});
 
 	it('enables single sign-on only with issuer, client id and secret together', () => {

@@ -42,6 +42,8 @@ const schema = z.object({
 	REALTIME_ADAPTER: z.enum(['postgres', 'memory']).optional(),
 	THREAD_MESSAGE_BURST: z.coerce.number().int().min(1).max(1000).default(10),
 	THREAD_MESSAGE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
+	API_RATE_LIMIT: z.coerce.number().int().min(0).max(1_000_000_000).default(600),
+	API_RATE_LIMIT_PER_IP: z.coerce.number().int().min(0).max(1_000_000_000).default(3000),
 	SEARCH_ENGINE: optionalText.pipe(z.enum(['postgres', 'meilisearch']).optional()),
 	MEILI_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
 	MEILI_API_KEY: optionalText,
@@ -100,6 +102,8 @@ export type Config = {
 	realtimeAdapter: 'postgres' | 'memory';
 	/** At most `burst` thread messages per person in any `windowMs`. */
 	messageRate: { burst: number; windowMs: number };
+	/** JSON API requests allowed per minute, per person and per client address; 0: no limit. */
+	apiRateLimit: { perPerson: number; perAddress: number };
 	/** Which engine answers searches; Meilisearch only when MEILI_URL is set. */
 	search:
 		| { engine: 'postgres' }
@@ -164,6 +168,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 			burst: c.THREAD_MESSAGE_BURST,
 			windowMs: c.THREAD_MESSAGE_WINDOW_SECONDS * 1000
 		},
+		apiRateLimit: { perPerson: c.API_RATE_LIMIT, perAddress: c.API_RATE_LIMIT_PER_IP },
 		search:
 			searchEngine === 'meilisearch'
 				? {

@@ -3,6 +3,7 @@
  * throttle counters whose window and block have passed. Idempotent, so every instance may run
  * it; it moves onto the job queue when that arrives.
  */
+import { deleteStaleRateLimits } from '../api/rate-limit.ts';
 import type { Database } from '../db/index.ts';
 import { deleteAbandonedUploads } from '../files/attachment.service.ts';
 import { onShutdown } from '../lifecycle.ts';
@@ -35,8 +36,9 @@ export function startAuthHousekeeping(db: Database): void {
 	const run = () =>
 		sweepAuthLeftovers(db)
 			.then((removed) => logger().debug(removed, 'auth housekeeping'))
-			// Uploads never attached to a post go on the same hourly round.
+			// Uploads never attached to a post, and spent API rate counters, go on the same round.
 			.then(() => deleteAbandonedUploads(db, new Date()))
+			.then(() => deleteStaleRateLimits(db, new Date()))
 			.catch((error) => logger().warn({ err: error }, 'housekeeping failed'));
 	const timer = setInterval(run, HOUR_MS);
 	timer.unref();

@@ -391,6 +391,12 @@ export interface PostRevision {
   writtenBy: number;
 }
 
+export interface RateLimit {
+  hits: number;
+  key: string;
+  windowStart: Timestamp;
+}
+
 export interface Role {
   description: string;
   key: string;
@@ -554,6 +560,7 @@ export interface DB {
   postComment: PostComment;
   postReaction: PostReaction;
   postRevision: PostRevision;
+  rateLimit: RateLimit;
   role: Role;
   roleAssignment: RoleAssignment;
   searchDocument: SearchDocument;

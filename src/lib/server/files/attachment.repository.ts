@@ -152,3 +152,25 @@ export async function listAttachmentsForPage(
 		.execute();
 	return rows.map(toAttachmentView);
 }
+
+/**
+ * Deletes the given uploads of `uploaderId` that nothing claimed yet, and returns their storage
+ * keys: undoing the uploads of a request that failed.
+ */
+export async function deleteUnattachedByIds(
+	db: Database,
+	ids: number[],
+	uploaderId: number
+): Promise<string[]> {
+	if (!ids.length) return [];
+	const rows = await db
+		.deleteFrom('attachment')
+		.where('id', 'in', ids)
+		.where('uploaderId', '=', uploaderId)
+		.where('postId', 'is', null)
+		.where('pageId', 'is', null)
+		.where('memoId', 'is', null)
+		.returning('storageKey')
+		.execute();
+	return rows.map((r) => r.storageKey);
+}

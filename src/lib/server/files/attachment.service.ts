@@ -6,12 +6,13 @@
 import { createHash } from 'node:crypto';
 import type { RequestContext } from '../context.ts';
 import { db, type Database } from '../db/index.ts';
-import { NotFoundError, UnauthorizedError, ValidationError } from '../errors.ts';
+import { BusyError, NotFoundError, UnauthorizedError, ValidationError } from '../errors.ts';
 import { logger } from '../log.ts';
 import type { AttachmentView } from '../../shared/feeds.ts';
 import { detectFileType } from './content-type.ts';
 import {
 	deleteUnattachedBefore,
+	deleteUnattachedByIds,
 	getAttachment,
 	insertAttachment,
 	toAttachmentView
@@ -40,7 +41,7 @@ function megabytes(bytes: number): string {
  * Stores one uploaded file for the signed-in person, unattached until a post claims it (see
  * `attachFiles`). Any signed-in person may upload. Throws UnauthorizedError without an actor,
  * ValidationError when the file is empty, larger than 10 MB or not an allowed type (decided from
- * its content, never its name).
+ * its content, never its name), BusyError when the storage cannot take the bytes (a full disk).
  */
 export async function uploadAttachment(
 	ctx: RequestContext,
@@ -59,7 +60,14 @@ export async function uploadAttachment(
 	const storageKey = newStorageKey();
 	// Bytes first, then the row: a row never points at bytes that are not there. If the insert
 	// fails the bytes are removed again; if even that fails, they are only unreferenced bytes.
-	await fileStorage().put(storageKey, input.bytes);
+	try {
+		await fileStorage().put(storageKey, input.bytes);
+	} catch (error) {
+		// A full or failing disk is the server's trouble, not the person's: say so and keep the
+		// form, rather than an error page. The store removes what it half wrote (FileStorage.put).
+		logger().error({ err: error, storageKey }, 'could not store an upload');
+		throw new BusyError(`“${fileName}” could not be stored just now. Please try again later.`);
+	}
 	try {
 		const row = await insertAttachment(db(), {
 			uploaderId: ctx.actor.id,
@@ -73,11 +81,61 @@ export async function uploadAttachment(
 		});
 		return toAttachmentView(row);
 	} catch (error) {
-		await fileStorage()
-			.delete(storageKey)
-			.catch(() => undefined);
+		await removeBytes(storageKey, 'could not remove the bytes of an upload whose row failed');
 		throw error;
 	}
+}
+
+/** Removes stored bytes nothing points at; a failure is logged with the key, never thrown. */
+async function removeBytes(storageKey: string, message: string): Promise<void> {
+	try {
+		await fileStorage().delete(storageKey);
+	} catch (error) {
+		logger().warn({ err: error, storageKey }, message);
+	}
+}
+
+/**
+ * Stores several files for one request, all or none: when one fails (refused, storage full, the
+ * database down), those already stored by this call are removed again, rows and bytes, before
+ * the error is thrown, so a failed request leaves nothing behind. Same rules and errors as
+ * `uploadAttachment`.
+ */
+export async function uploadAttachments(
+	ctx: RequestContext,
+	files: { fileName: string; bytes: Uint8Array }[]
+): Promise<AttachmentView[]> {
+	const stored: AttachmentView[] = [];
+	try {
+		for (const file of files) stored.push(await uploadAttachment(ctx, file));
+		return stored;
+	} catch (error) {
+		await discardUploads(
+			ctx,
+			stored.map((a) => a.id)
+		);
+		throw error;
+	}
+}
+
+/**
+ * Removes uploads of the signed-in person that nothing claimed yet (a request that stored them
+ * failed later), rows first and then their bytes. Files already attached are left alone. If the
+ * database cannot be reached, the rows stay for housekeeping's round (`deleteAbandonedUploads`).
+ */
+export async function discardUploads(ctx: RequestContext, ids: number[]): Promise<void> {
+	if (!ctx.actor || !ids.length) return;
+	let keys: string[];
+	try {
+		keys = await deleteUnattachedByIds(db(), ids, ctx.actor.id);
+	} catch (error) {
+		logger().warn(
+			{ err: error, attachmentIds: ids },
+			'could not discard uploads; housekeeping will'
+		);
+		return;
+	}
+	for (const key of keys) await removeBytes(key, 'could not remove a discarded upload');
 }
 
 export type OpenedAttachment = {

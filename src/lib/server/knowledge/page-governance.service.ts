@@ -76,6 +76,11 @@ export async function setPageGovernance(
 					ownerId: 'Choose an owner who can see this page.'
 				});
 			const editorIds = input.editRestricted ? input.editorIds : [];
+			// Checked here rather than left to the foreign key, which would fail as a server error.
+			if ((await listPeopleNames(trx, editorIds)).size < new Set(editorIds).size)
+				throw new ValidationError('Choose editors from the people directory.', {
+					editorIds: 'Choose editors from the people directory.'
+				});
 			await updatePageGovernance(trx, pageId, {
 				ownerId: input.ownerId,
 				reviewBy: input.reviewBy,

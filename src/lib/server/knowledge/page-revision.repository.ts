@@ -44,11 +44,17 @@ const revisionColumns = [
 	'kbPageRevision.restoredFrom'
 ] as const;
 
+/** Revision numbers are PostgreSQL integers. */
+const MAX_REVISION = 2_147_483_647;
+
 export async function getRevision(
 	db: Database,
 	pageId: number,
 	number: number
 ): Promise<RevisionRow | undefined> {
+	// The column is an integer: a number beyond it (a URL's 16 digits) names no revision, and
+	// PostgreSQL would refuse the comparison with an error rather than find nothing.
+	if (!Number.isSafeInteger(number) || number > MAX_REVISION || number < 1) return undefined;
 	return db
 		.selectFrom('kbPageRevision')
 		.innerJoin('users', 'users.id', 'kbPageRevision.authorId')
@@ -79,6 +85,8 @@ export async function listRevisions(
 		])
 		.orderBy('kbPageRevision.number', 'desc')
 		.limit(input.limit);
-	if (input.before) query = query.where('kbPageRevision.number', '<', input.before);
+	// Every revision is before a number beyond the integer column (which could not hold it).
+	if (input.before && input.before <= MAX_REVISION)
+		query = query.where('kbPageRevision.number', '<', input.before);
 	return query.execute();
 }

@@ -1,7 +1,7 @@
 import { json } from '@sveltejs/kit';
 import { requestContext } from '$lib/server/context';
 import { ValidationError } from '$lib/server/errors';
-import { MAX_FILE_BYTES, uploadAttachment } from '$lib/server/files/attachment.service';
+import { MAX_FILE_BYTES, uploadAttachments } from '$lib/server/files/attachment.service';
 import { apiHandler } from '$lib/server/http';
 import { MAX_ATTACHMENTS_PER_POST } from '$lib/shared/schemas/feeds';
 import type { RequestHandler } from './$types';
@@ -21,14 +21,14 @@ export const POST: RequestHandler = apiHandler(async (event) => {
 	if (!files.length) throw new ValidationError('Choose a file to upload.');
 	if (files.length > MAX_ATTACHMENTS_PER_POST)
 		throw new ValidationError(`Attach at most ${MAX_ATTACHMENTS_PER_POST} files to one post.`);
-	const ctx = requestContext(event);
-	const attachments = [];
-	for (const file of files)
-		attachments.push(
-			await uploadAttachment(ctx, {
+	const attachments = await uploadAttachments(
+		requestContext(event),
+		await Promise.all(
+			files.map(async (file) => ({
 				fileName: file.name,
 				bytes: new Uint8Array(await file.arrayBuffer())
-			})
-		);
+			}))
+		)
+	);
 	return json({ attachments }, { status: 201 });
 });

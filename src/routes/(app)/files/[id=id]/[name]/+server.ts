@@ -57,7 +57,8 @@ export const GET: RequestHandler = async (event) => {
 		// A file is never a page: no scripts, no plugins, even if a browser were fooled into
 		// rendering a PDF or a text file as one.
 		'content-security-policy':
-			"sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+			"sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; " +
+			"object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 	};
 	if (matchesEtag(event.request.headers.get('if-none-match'), etag))
 		return new Response(null, { status: 304, headers });
