@@ -131,7 +131,11 @@ export const MATRIX: Record<string, Cell> = {
 		form: { body: 'Matrix post', audience: '{dept}' }
 	},
 	'GET /feed': { expect: 'SOOOO' },
-	'POST /feed ?/post': { expect: 'SRAAA', form: { body: 'Matrix post', audience: '{dept}' } },
+	'POST /feed ?/post': {
+		expect: 'S-AA-',
+		form: { body: 'Matrix post', audience: '{dept}' },
+		note: 'OPEN: non-members get 200 and the form again (no 303, so no post), not the 400 the API answers; a status cannot tell that apart from success, so those cells are left to POST /api/v1/posts, which runs the same service'
+	},
 	'POST /files': {
 		expect: 'SAAAA',
 		upload: true,
@@ -176,7 +180,7 @@ export const MATRIX: Record<string, Cell> = {
 		expect: 'SRAAR',
 		form: { space: '{deptSlug}', title: 'Matrix {key}', body: 'New page', summary: '' }
 	},
-	'POST /kb/new/preview': { expect: 'SVAAR', form: { space: '{deptSlug}', body: 'Preview' } },
+	'POST /kb/new/preview': { expect: 'SVAAV', form: { space: '{deptSlug}', body: 'Preview' } },
 	'GET /login': { expect: 'OOOOO', note: 'public' },
 	'POST /login ?/default': { expect: 'AAAAA', form: {}, note: 'public; sent empty' },
 	'GET /logout': { expect: 'SOOOO' },
@@ -211,7 +215,7 @@ export const MATRIX: Record<string, Cell> = {
 	'GET /notifications/settings': { expect: 'SOOOO' },
 	'POST /notifications/settings ?/default': { expect: 'SAAAA', form: {} },
 	'GET /people': { expect: 'SOOOO' },
-	'GET /people/{id}': { expect: 'SRORR', url: '/people/{person}' },
+	'GET /people/{id}': { expect: 'SROOR', url: '/people/{person}' },
 	'GET /posts/{id}': { expect: 'SROOR', url: '/posts/{post}' },
 	'POST /posts/{id} ?/delete': { expect: 'SROOR', url: '/posts/{post}', fresh: 'post', form: {} },
 	'GET /posts/{id}/history': { expect: 'SROOR', url: '/posts/{post}/history' },
@@ -232,7 +236,7 @@ export const MATRIX: Record<string, Cell> = {
 	'GET /sso/callback': { expect: 'SSSSS', note: 'public; without a valid state' },
 	'GET /threads': { expect: 'SOOOO' },
 	'POST /threads ?/start': { expect: 'SVAAV', form: { title: 'Matrix thread', home: '{dept}' } },
-	'POST /threads ?/discuss': { expect: 'SVAAR', form: { postId: '{post}' } },
+	'POST /threads ?/discuss': { expect: 'SRAAR', form: { postId: '{post}' } },
 	'GET /threads/{id}': { expect: 'SROOR', url: '/threads/{thread}' },
 	'GET /unsubscribe': { expect: 'AAAAA', note: 'public: the signed URL is the permission' },
 	'POST /unsubscribe ?/default': { expect: 'RRRRR', form: {}, note: 'public; unsigned' },
