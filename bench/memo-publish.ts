@@ -19,12 +19,10 @@ import { createDb, useDatabaseForTests } from '../src/lib/server/db/index.ts';
 import { ensureDatabase } from '../src/lib/server/db/embedded.ts';
 import { migrateToLatest } from '../src/lib/server/db/migrate.ts';
 import { startScratchPostgres } from '../src/lib/server/db/scratch.ts';
-import { loadActor } from '../src/lib/server/org/actor.ts';
 import { acknowledgeMemo } from '../src/lib/server/memos/memo-ack.service.ts';
-import { createMemoDraft } from '../src/lib/server/memos/memo.service.ts';
 import { publishMemo } from '../src/lib/server/memos/memo-publish.service.ts';
 import { getMemoReport } from '../src/lib/server/memos/memo-report.service.ts';
-import { memoDraftSchema } from '../src/lib/shared/schemas/memos.ts';
+import { createBenchDraft, peopleContexts, seedMemoOrganisation } from './lib/memo-org.ts';
 
 const PEOPLE = Number(process.argv[2] ?? 50_000);
 const DEPARTMENTS = Number(process.argv[3] ?? 200);
@@ -131,48 +129,8 @@ try {
 	const postmaster = Number(backend.slice(backend.lastIndexOf(')') + 2).split(' ')[1]);
 	console.log(`load average at the start: ${load()} (${os.cpus().length} cores)`);
 
-	// 200 departments: one root, 19 directorates, the rest units under them.
-	await sql`insert into department (slug, name) values ('root', 'Agency')`.execute(db);
-	await sql`
-		insert into department (slug, name, parent_id)
-		select 'dir-' || g, 'Directorate ' || g, (select id from department where slug = 'root')
-		from generate_series(1, 19) g
-	`.execute(db);
-	await sql`
-		insert into department (slug, name, parent_id)
-		select 'unit-' || g, 'Unit ' || g, (select id from department where slug = 'dir-' || (1 + g % 19))
-		from generate_series(1, ${DEPARTMENTS - 20}) g
-	`.execute(db);
-	await sql`
-		insert into users (email, name, department_id)
-		select 'p' || g || '@bench.test', 'Person ' || g,
-			(select id from department order by id offset (g % ${DEPARTMENTS}) limit 1)
-		from generate_series(1, ${PEOPLE}) g
-	`.execute(db);
-	const admin = await db
-		.selectFrom('users')
-		.select(['id', 'departmentId'])
-		.orderBy('id')
-		.limit(1)
-		.executeTakeFirstOrThrow();
-	await db
-		.insertInto('roleAssignment')
-		.values({ userId: admin.id, roleKey: 'admin', departmentId: null })
-		.execute();
-	await sql`analyze`.execute(db);
-	const ctx = { actor: await loadActor(db, admin.id), ip: '127.0.0.1', userAgent: 'bench' };
-
-	const draft = await createMemoDraft(
-		ctx,
-		memoDraftSchema.parse({
-			title: 'Bench policy',
-			body: '# Policy\n\nRead me.\n',
-			category: 'policy',
-			issuingDepartmentId: admin.departmentId,
-			dueOn: '2099-01-01',
-			audience: [{ kind: 'organisation' }]
-		})
-	);
+	const { ctx, adminDepartmentId } = await seedMemoOrganisation(db, PEOPLE, DEPARTMENTS);
+	const draft = await createBenchDraft(ctx, adminDepartmentId);
 	let meter = cpuMeter(postmaster);
 	let t = performance.now();
 	await publishMemo(ctx, draft.id, { publishAt: null });
@@ -192,20 +150,7 @@ try {
 		`report with roll-up: p50 ${pct(reportMs, 50).toFixed(1)} ms, p95 ${pct(reportMs, 95).toFixed(1)} ms (${cpuLine(meter(), 50, ' per report:')})`
 	);
 
-	const people = await db
-		.selectFrom('users')
-		.select('id')
-		.orderBy('id')
-		.offset(1)
-		.limit(BURST + RATE * SECONDS)
-		.execute();
-	const contexts = await Promise.all(
-		people.map(async (p) => ({
-			actor: await loadActor(db, p.id),
-			ip: '10.0.0.1',
-			userAgent: 'bench'
-		}))
-	);
+	const contexts = await peopleContexts(db, BURST + RATE * SECONDS);
 
 	// Closed loop, 20 at a time: the most this setup sustains.
 	const burst = contexts.slice(0, BURST);
