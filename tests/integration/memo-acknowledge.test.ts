@@ -3,6 +3,7 @@
  * double clicks, refusals (not addressed, superseded, retracted), comprehension questions,
  * material and editorial amendments, and exceptions.
  */
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { ConflictError, ForbiddenError, ValidationError } from '../../src/lib/server/errors.ts';
 import {
@@ -19,7 +20,7 @@ import { amendMemo, retractMemo } from '../../src/lib/server/memos/memo-publish.
 import { createTestDatabase } from './database.ts';
 import { draft, memoOrganisation, publishNew } from './memo-fixtures.ts';
 
-const { db } = await createTestDatabase();
+const { db, url } = await createTestDatabase();
 const { departments: d, people: p, as } = await memoOrganisation(db, 'a');
 
 describe('acknowledging', () => {
@@ -200,6 +201,77 @@ describe('amendments', () => {
 			{ userId: p.fred.id, versionNumber: 1 },
 			{ userId: p.nina.id, versionNumber: 2 },
 			{ userId: p.fred.id, versionNumber: 3 }
+		]);
+	});
+});
+
+/** Waits until `count` sessions of this database are waiting for a lock. */
+async function waitForLockWaiters(client: pg.Client, count: number) {
+	for (let i = 0; i < 500; i++) {
+		const { rows } = await client.query<{ n: number }>(
+			`select count(*)::int as n from pg_stat_activity
+			 where datname = current_database() and wait_event_type = 'Lock'`
+		);
+		if (rows[0]!.n >= count) return;
+		await new Promise((resolve) => setTimeout(resolve, 10));
+	}
+	throw new Error(`fewer than ${count} sessions ever waited for a lock`);
+}
+
+describe('concurrency', () => {
+	it('lets acknowledgements of one memo proceed side by side; an amendment waits for those in flight', async () => {
+		const memo = await publishNew(
+			as.olga,
+			draft({
+				issuingDepartmentId: d.ops.id,
+				audience: [
+					{ kind: 'department', departmentId: d.north.id, includeSub: false, exclude: false }
+				]
+			})
+		);
+		// Another session holds Nina's recipient row: her acknowledgement starts and waits there,
+		// inside its transaction, with the memo already read.
+		const blocker = new pg.Client({ connectionString: url });
+		await blocker.connect();
+		try {
+			await blocker.query('begin');
+			await blocker.query(
+				'select 1 from memo_recipient where memo_id = $1 and user_id = $2 for update',
+				[memo.id, p.nina.id]
+			);
+			const nina = acknowledgeMemo(as.nina, memo.id, { version: 1, attested: false, answer: null });
+			await waitForLockWaiters(blocker, 1);
+
+			// Noah's acknowledgement of the same memo does not queue behind hers.
+			const noah = await acknowledgeMemo(as.noah, memo.id, {
+				version: 1,
+				attested: false,
+				answer: null
+			});
+			expect(noah.duplicate).toBe(false);
+
+			// A material amendment waits for Nina's acknowledgement in flight, then resets it too.
+			const amend = amendMemo(as.olga, memo.id, {
+				body: '# Clean desk\n\nLock your screen and drawers.\n',
+				kind: 'material',
+				note: ''
+			});
+			await waitForLockWaiters(blocker, 2);
+			await blocker.query('commit');
+			expect((await nina).duplicate).toBe(false);
+			expect(await amend).toMatchObject({ version: 2, reset: 2 });
+		} finally {
+			await blocker.end();
+		}
+		const recipients = await db
+			.selectFrom('memoRecipient')
+			.select(['userId', 'state', 'acknowledgedVersion'])
+			.where('memoId', '=', memo.id)
+			.orderBy('userId')
+			.execute();
+		expect(recipients).toEqual([
+			{ userId: p.nina.id, state: 'pending', acknowledgedVersion: 1 },
+			{ userId: p.noah.id, state: 'pending', acknowledgedVersion: 1 }
 		]);
 	});
 });

@@ -195,7 +195,9 @@ export async function acknowledgeMemo(
 	const result = await db()
 		.transaction()
 		.execute(async (trx) => {
-			const current = await loadMemo(trx, memoId, true);
+			// Shared: acknowledgements of one memo do not wait for each other, only for (and
+			// hold off) an amendment or retraction, which then sees them committed.
+			const current = await loadMemo(trx, memoId, 'share');
 			checkAcknowledgeable(current, input.version);
 			await getRecipientForUpdate(trx, memoId, actor.id);
 			const row = await appendAcknowledgement(trx, ctx, {

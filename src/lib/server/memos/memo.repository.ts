@@ -77,6 +77,21 @@ export async function getMemoForUpdate(db: Database, id: number): Promise<MemoRo
 	return row && toRow(row);
 }
 
+/**
+ * The memo, kept from changing until the transaction ends, for writes that depend on its state
+ * without changing it (acknowledgements): they run side by side, while a lifecycle change
+ * (`getMemoForUpdate`: amend, retract) waits for them and they wait for it.
+ */
+export async function getMemoForShare(db: Database, id: number): Promise<MemoRow | undefined> {
+	const row = await db
+		.selectFrom('memo')
+		.selectAll()
+		.where('id', '=', id)
+		.forShare()
+		.executeTakeFirst();
+	return row && toRow(row);
+}
+
 export async function updateMemoRow(
 	db: Database,
 	id: number,
