@@ -1,10 +1,14 @@
 /**
  * Acknowledging memos against a real database: the record kept, idempotent under concurrent
  * double clicks, refusals (not addressed, superseded, retracted), comprehension questions,
- * material and editorial amendments, and exceptions.
+ * material and editorial amendments, exceptions, acknowledgements of one memo side by side, and
+ * the hash chain over acknowledgements written concurrently.
  */
+import { sql } from 'kysely';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { verifyAuditTrail, verifyEvidencePack } from '../../scripts/audit-verify.ts';
+import { listAuditChain } from '../../src/lib/server/audit/audit.repository.ts';
 import { ConflictError, ForbiddenError, ValidationError } from '../../src/lib/server/errors.ts';
 import {
 	acknowledgeMemo,
@@ -16,7 +20,10 @@ import {
 	acknowledgeOnBehalf,
 	extendDueDate
 } from '../../src/lib/server/memos/memo-exception.service.ts';
+import { verifyMemoRecordsInDatabase } from '../../src/lib/server/memos/memo-evidence.repository.ts';
 import { amendMemo, retractMemo } from '../../src/lib/server/memos/memo-publish.service.ts';
+import { buildMemoEvidencePack } from '../../src/lib/server/memos/memo-report.service.ts';
+import { contextFor, newDepartment, newUser } from '../factories.ts';
 import { createTestDatabase } from './database.ts';
 import { draft, memoOrganisation, publishNew } from './memo-fixtures.ts';
 
@@ -310,5 +317,57 @@ describe('exceptions', () => {
 		await expect(
 			acknowledgeOnBehalf(as.olga, memo.id, p.noah.id, { reason: 'again' })
 		).rejects.toThrow(ConflictError);
+	});
+});
+
+// Runs last: it alters a row on purpose, which breaks this file's record.
+describe('tamper evidence under concurrent acknowledgements', () => {
+	it('chains every acknowledgement once, and names an altered one in the database and in the pack', async () => {
+		const unit = await newDepartment(db, { slug: 'a-crowd', name: 'Crowd', parentId: d.ops.id });
+		const crowd = await Promise.all(
+			Array.from({ length: 16 }, (_, i) =>
+				newUser(db, { name: `Crowd ${i}`, departmentId: unit.id }).then((u) => contextFor(db, u.id))
+			)
+		);
+		const memo = await publishNew(
+			as.admin,
+			draft({
+				issuingDepartmentId: d.agency.id,
+				audience: [{ kind: 'department', departmentId: unit.id, includeSub: false, exclude: false }]
+			})
+		);
+		const acks = await Promise.all(
+			crowd.map((c) => acknowledgeMemo(c, memo.id, { version: 1, attested: false, answer: null }))
+		);
+		expect(acks.filter((a) => a.duplicate)).toHaveLength(0);
+
+		const chain = await verifyAuditTrail(db);
+		expect(chain).toMatchObject({ ok: true });
+		expect(await verifyMemoRecordsInDatabase(db, chain)).toEqual(chain);
+		const events = await listAuditChain(db, 0, 100_000);
+		// No fork: every link is used once.
+		expect(new Set(events.map((e) => e.prevHash)).size).toBe(events.length);
+		const pack = JSON.parse(JSON.stringify(await buildMemoEvidencePack(as.admin, memo.id)));
+		expect(pack.acknowledgements).toHaveLength(crowd.length);
+		expect(verifyEvidencePack(pack)).toMatchObject({ ok: true });
+
+		const victim = acks[7]!.acknowledgement;
+		await sql`alter table memo_acknowledgement disable trigger memo_acknowledgement_append_only`.execute(
+			db
+		);
+		await sql`update memo_acknowledgement set acknowledged_at = acknowledged_at - interval '1 day'
+			where id = ${victim.id}`.execute(db);
+		await sql`alter table memo_acknowledgement enable trigger memo_acknowledgement_append_only`.execute(
+			db
+		);
+		expect(await verifyMemoRecordsInDatabase(db, await verifyAuditTrail(db))).toMatchObject({
+			ok: false,
+			reason: expect.stringMatching(`acknowledgement ${victim.id} does not match`)
+		});
+		const altered = JSON.parse(JSON.stringify(await buildMemoEvidencePack(as.admin, memo.id)));
+		expect(verifyEvidencePack(altered)).toMatchObject({
+			ok: false,
+			reason: expect.stringMatching(`acknowledgement ${victim.id} does not match`)
+		});
 	});
 });

@@ -37,7 +37,11 @@ function content(ctx: RequestContext, entry: AuditEntry): AuditContent {
 	};
 }
 
-/** Appends an entry inside the caller's transaction. Call it last: it serialises the chain. */
+/**
+ * Appends an entry inside the caller's transaction. Call it after the transaction's other
+ * writes, and commit right after: from here until the commit, every other audited write of the
+ * application waits (the chain links events in commit order).
+ */
 export function recordAudit(
 	trx: Transaction<DB>,
 	ctx: RequestContext,

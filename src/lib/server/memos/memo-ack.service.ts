@@ -23,7 +23,6 @@ import {
 	getRecipientForUpdate,
 	insertAttempt,
 	listPendingForPerson,
-	markAcknowledged,
 	markViewed,
 	type AcknowledgementRow
 } from './memo-recipient.repository.ts';
@@ -217,7 +216,6 @@ export async function acknowledgeMemo(
 					acknowledgement: (await getAcknowledgement(trx, memoId, actor.id, version.number))!,
 					duplicate: true
 				};
-			await markAcknowledged(trx, row);
 			return { acknowledgement: row, duplicate: false };
 		});
 	if (!result.duplicate)

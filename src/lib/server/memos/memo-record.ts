@@ -2,6 +2,8 @@
  * Writing the append-only memo record: each version, acknowledgement and exception is inserted
  * together with an audit entry, in the caller's transaction, whose details carry the row's hash.
  * The hash chain then covers the row: altering it afterwards is found by `npm run audit:verify`.
+ * Each function writes its audit entry last, which holds every other audited write of the
+ * application until the transaction commits: call them at the end of the transaction.
  */
 import type { Transaction } from 'kysely';
 import { recordAudit } from '../audit/audit.service.ts';
@@ -17,6 +19,7 @@ import {
 import {
 	insertAcknowledgement,
 	insertException,
+	markAcknowledged,
 	type AcknowledgementRow,
 	type ExceptionRow
 } from './memo-recipient.repository.ts';
@@ -66,8 +69,9 @@ export async function appendVersion(
 }
 
 /**
- * Appends an acknowledgement unless the person already acknowledged this version (a double
- * click, a retry): then returns the existing one with `duplicate: true`, and audits nothing.
+ * Appends an acknowledgement and makes it the recipient's current one, unless the person
+ * already acknowledged this version (a double click, a retry): then returns undefined, and
+ * writes and audits nothing. The audit entry is written last.
  */
 export async function appendAcknowledgement(
 	trx: Transaction<DB>,
@@ -76,6 +80,7 @@ export async function appendAcknowledgement(
 ): Promise<AcknowledgementRow | undefined> {
 	const row = await insertAcknowledgement(trx, ack);
 	if (!row) return undefined;
+	await markAcknowledged(trx, row);
 	await recordAudit(trx, ctx, {
 		action: row.onBehalfBy ? 'memo.acknowledge_on_behalf' : 'memo.acknowledge',
 		objectType: 'memo_acknowledgement',
