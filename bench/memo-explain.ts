@@ -41,17 +41,20 @@ function explainingDb(url: string): Database {
 		client.on('notice', (notice) => {
 			if (notice.message?.includes('Query Text:')) plans.push(notice.message);
 		});
-		// Queued before any statement of the app on this client, so they apply to all of them.
-		for (const setting of [
-			"set time zone 'UTC'",
-			"load 'auto_explain'",
-			'set auto_explain.log_min_duration = 0',
-			'set auto_explain.log_analyze = on',
-			'set auto_explain.log_buffers = on',
-			'set auto_explain.log_triggers = on',
-			"set auto_explain.log_level = 'notice'"
-		])
-			client.query(setting).catch(() => undefined);
+		// One simple query, queued before any statement of the app on this client.
+		client
+			.query(
+				[
+					"set time zone 'UTC'",
+					"load 'auto_explain'",
+					'set auto_explain.log_min_duration = 0',
+					'set auto_explain.log_analyze = on',
+					'set auto_explain.log_buffers = on',
+					'set auto_explain.log_triggers = on',
+					"set auto_explain.log_level = 'notice'"
+				].join('; ')
+			)
+			.catch(() => undefined);
 	});
 	return new Kysely<DB>({
 		dialect: new PostgresDialect({ pool }),

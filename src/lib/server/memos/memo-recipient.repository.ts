@@ -85,7 +85,10 @@ export async function previewAudience(
 
 /**
  * Resolves the memo's audience into recipient rows in one statement, each due on `dueOn`, with
- * the reminder ladder starting now. Returns how many people it reached.
+ * the reminder ladder starting now. Returns how many people it reached. The rows go in in
+ * person order: the primary key (memo_id, user_id) then grows at its right edge instead of
+ * splitting pages all over the memo's range, the per-person index is walked in order, and the
+ * report's list (in person order) reads the table in the order it was written.
  */
 export async function insertRecipientsForMemo(
 	db: Database,
@@ -98,6 +101,7 @@ export async function insertRecipientsForMemo(
 		insert into memo_recipient (memo_id, user_id, department_id, due_on, delivered_at, next_reminder_at)
 		select a.memo_id, a.user_id, u.department_id, ${dueOn}::date, ${now}, ${now}
 		from audience a join users u on u.id = a.user_id
+		order by a.user_id
 		on conflict do nothing
 	`.execute(db);
 	return Number(result.numAffectedRows ?? 0);
