@@ -19,7 +19,7 @@ import {
 } from '../../src/lib/server/memos/memo-reminder.repository.ts';
 import {
 	getMemoCounts,
-	getMemoRollup,
+	getMemoProgress,
 	listReportPeople
 } from '../../src/lib/server/memos/memo-report.repository.ts';
 import { createTestDatabase } from './database.ts';
@@ -134,7 +134,7 @@ describe('memo_recipient indexes', () => {
 	it('serve the report: counts, roll-up, and the list of people with every filter', async () => {
 		const pkey = 'memo_recipient_pkey';
 		await expectIndexed(pkey, (tx) => getMemoCounts(tx, memo.id, '2099-02-01'));
-		await expectIndexed(pkey, (tx) => getMemoRollup(tx, memo.id, '2099-02-01'));
+		await expectIndexed(pkey, (tx) => getMemoProgress(tx, memo.id, '2099-02-01'));
 		await expectIndexed(pkey, (tx) => listReportPeople(tx, memo.id, '2099-02-01', { limit: 50 }));
 		// Pending people may also come from the index of pending rows, by person.
 		for (const status of ['acknowledged', 'viewed', 'pending', 'overdue'] as const)
