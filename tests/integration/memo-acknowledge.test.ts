@@ -77,6 +77,13 @@ describe('acknowledging', () => {
 		);
 		expect(new Set(results.map((r) => r.acknowledgement.id)).size).toBe(1);
 		expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
+		// A click after it committed is answered from the recipient's record, before any lock.
+		const later = await acknowledgeMemo(as.noah, memo.id, {
+			version: 1,
+			attested: false,
+			answer: null
+		});
+		expect(later).toEqual({ acknowledgement: results[0]!.acknowledgement, duplicate: true });
 		const audits = await db
 			.selectFrom('auditEvent')
 			.where('action', '=', 'memo.acknowledge')

@@ -20,13 +20,17 @@ import { canReadMemo, canViewMemoReport } from './memo.policy.ts';
 import {
 	getAcknowledgement,
 	getRecipient,
-	getRecipientForUpdate,
 	insertAttempt,
 	listPendingForPerson,
 	markViewed,
 	type AcknowledgementRow
 } from './memo-recipient.repository.ts';
-import { getVersion, type MemoRow } from './memo.repository.ts';
+import {
+	getMemoForRecipient,
+	getVersion,
+	lockMemoAndRecipient,
+	type MemoRow
+} from './memo.repository.ts';
 
 /** Acknowledging a version that is no longer current; carries the current version's number. */
 export class SupersededVersionError extends ConflictError {
@@ -158,14 +162,19 @@ export async function acknowledgeMemo(
 	now: Date = new Date()
 ): Promise<{ acknowledgement: AcknowledgementRow; duplicate: boolean }> {
 	const actor = requireActor(ctx);
-	const memo = await loadMemo(db(), memoId);
-	if (!(await getRecipient(db(), memoId, actor.id))) {
+	// One read for the checks: the memo, the person's recipient row and the version's hash.
+	const found = await getMemoForRecipient(db(), memoId, actor.id);
+	if (!found) throw new NotFoundError('That memo does not exist.');
+	const { memo, recipient, currentContentHash } = found;
+	if (!recipient) {
 		await recordDenied(ctx, 'memo.acknowledge', 'memo', memoId);
 		throw new ForbiddenError('This memo is not addressed to you.');
 	}
 	checkAcknowledgeable(memo, input.version);
-	const existing = await getAcknowledgement(db(), memoId, actor.id, input.version);
-	if (existing) return { acknowledgement: existing, duplicate: true };
+	if (recipient.state === 'acknowledged' && recipient.acknowledgedVersion === input.version) {
+		const existing = await getAcknowledgement(db(), memoId, actor.id, input.version);
+		if (existing) return { acknowledgement: existing, duplicate: true };
+	}
 	if (memo.attestation && !input.attested)
 		throw new ValidationError('Tick the statement to confirm it before acknowledging.', {
 			attested: memo.attestation
@@ -190,20 +199,20 @@ export async function acknowledgeMemo(
 				{ answer: 'Not the right answer: read the memo again and try once more.' }
 			);
 	}
-	const version = (await getVersion(db(), memoId, input.version))!;
 	const result = await db()
 		.transaction()
 		.execute(async (trx) => {
-			// Shared: acknowledgements of one memo do not wait for each other, only for (and
-			// hold off) an amendment or retraction, which then sees them committed.
-			const current = await loadMemo(trx, memoId, 'share');
+			// The memo for share: acknowledgements of one memo do not wait for each other, only
+			// for (and hold off) an amendment or retraction, which then sees them committed.
+			// The person's row for update: a double click waits here, then finds the first.
+			const current = (await lockMemoAndRecipient(trx, memoId, actor.id))!;
 			checkAcknowledgeable(current, input.version);
-			await getRecipientForUpdate(trx, memoId, actor.id);
 			const row = await appendAcknowledgement(trx, ctx, {
 				memoId,
 				userId: actor.id,
-				versionNumber: version.number,
-				contentHash: version.contentHash,
+				versionNumber: input.version,
+				// The hash of the version checked above (versions never change).
+				contentHash: currentContentHash!,
 				acknowledgedAt: now,
 				ip: ctx.ip,
 				userAgent: ctx.userAgent?.slice(0, 512) ?? null,
@@ -213,7 +222,7 @@ export async function acknowledgeMemo(
 			});
 			if (!row)
 				return {
-					acknowledgement: (await getAcknowledgement(trx, memoId, actor.id, version.number))!,
+					acknowledgement: (await getAcknowledgement(trx, memoId, actor.id, input.version))!,
 					duplicate: true
 				};
 			return { acknowledgement: row, duplicate: false };

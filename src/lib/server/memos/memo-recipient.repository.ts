@@ -182,16 +182,40 @@ export async function markViewed(db: Database, memoId: number, userId: number, n
 		.execute();
 }
 
-/** Inserts an acknowledgement unless one exists for the same version (then returns undefined). */
+/**
+ * Inserts an acknowledgement and makes it the recipient's current one (acknowledged, this
+ * version, no more reminders), in one statement; unless one exists for the same version: then
+ * changes nothing and returns undefined.
+ */
 export async function insertAcknowledgement(
 	db: Database,
 	ack: Omit<AcknowledgementRow, 'id'>
 ): Promise<AcknowledgementRow | undefined> {
 	return db
-		.insertInto('memoAcknowledgement')
-		.values(ack)
-		.onConflict((oc) => oc.columns(['memoId', 'userId', 'versionNumber']).doNothing())
-		.returningAll()
+		.with('ack', (qb) =>
+			qb
+				.insertInto('memoAcknowledgement')
+				.values(ack)
+				.onConflict((oc) => oc.columns(['memoId', 'userId', 'versionNumber']).doNothing())
+				.returningAll()
+		)
+		.with('marked', (qb) =>
+			qb
+				.updateTable('memoRecipient')
+				.from('ack')
+				.set((eb) => ({
+					state: 'acknowledged',
+					acknowledgedAt: eb.ref('ack.acknowledgedAt'),
+					acknowledgedVersion: eb.ref('ack.versionNumber'),
+					acknowledgementId: eb.ref('ack.id'),
+					nextReminderAt: null
+				}))
+				.whereRef('memoRecipient.memoId', '=', 'ack.memoId')
+				.whereRef('memoRecipient.userId', '=', 'ack.userId')
+				.returning('memoRecipient.userId')
+		)
+		.selectFrom('ack')
+		.selectAll()
 		.executeTakeFirst();
 }
 
@@ -210,6 +234,11 @@ export async function getAcknowledgement(
 		.executeTakeFirst();
 }
 
+/**
+ * Makes an acknowledgement the recipient's current one. `insertAcknowledgement` already does;
+ * kept for the demo seed (src/lib/server/demo/seed-memos.ts), which calls it after
+ * `appendAcknowledgement` (harmless: it writes the same values again).
+ */
 export async function markAcknowledged(db: Database, ack: AcknowledgementRow) {
 	await db
 		.updateTable('memoRecipient')

@@ -19,7 +19,6 @@ import {
 import {
 	insertAcknowledgement,
 	insertException,
-	markAcknowledged,
 	type AcknowledgementRow,
 	type ExceptionRow
 } from './memo-recipient.repository.ts';
@@ -80,7 +79,6 @@ export async function appendAcknowledgement(
 ): Promise<AcknowledgementRow | undefined> {
 	const row = await insertAcknowledgement(trx, ack);
 	if (!row) return undefined;
-	await markAcknowledged(trx, row);
 	await recordAudit(trx, ctx, {
 		action: row.onBehalfBy ? 'memo.acknowledge_on_behalf' : 'memo.acknowledge',
 		objectType: 'memo_acknowledgement',

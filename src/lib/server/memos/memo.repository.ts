@@ -92,6 +92,77 @@ export async function getMemoForShare(db: Database, id: number): Promise<MemoRow
 	return row && toRow(row);
 }
 
+/** What one person's acknowledgement needs to know first, in one read (no locks). */
+export type MemoForRecipient = {
+	memo: MemoRow;
+	/** Their recipient row's state, or null when the memo is not addressed to them. */
+	recipient: { state: string; acknowledgedVersion: number | null } | null;
+	/** The SHA-256 of the current version's content (null before the first version). */
+	currentContentHash: string | null;
+};
+
+export async function getMemoForRecipient(
+	db: Database,
+	memoId: number,
+	userId: number
+): Promise<MemoForRecipient | undefined> {
+	const row = await db
+		.selectFrom('memo as m')
+		.leftJoin('memoRecipient as r', (join) =>
+			join.onRef('r.memoId', '=', 'm.id').on('r.userId', '=', userId)
+		)
+		.leftJoin('memoVersion as v', (join) =>
+			join.onRef('v.memoId', '=', 'm.id').onRef('v.number', '=', 'm.currentVersion')
+		)
+		.selectAll('m')
+		.select([
+			'r.userId as recipientUserId',
+			'r.state as recipientState',
+			'r.acknowledgedVersion as recipientAcknowledgedVersion',
+			'v.contentHash as currentContentHash'
+		])
+		.where('m.id', '=', memoId)
+		.executeTakeFirst();
+	if (!row) return undefined;
+	const {
+		recipientUserId,
+		recipientState,
+		recipientAcknowledgedVersion,
+		currentContentHash,
+		...memo
+	} = row;
+	return {
+		memo: toRow(memo),
+		recipient:
+			recipientUserId === null
+				? null
+				: { state: recipientState!, acknowledgedVersion: recipientAcknowledgedVersion },
+		currentContentHash
+	};
+}
+
+/**
+ * Locks the memo for share (see getMemoForShare) and the person's recipient row for update, in
+ * one statement, and returns the memo; undefined when either does not exist.
+ */
+export async function lockMemoAndRecipient(
+	db: Database,
+	memoId: number,
+	userId: number
+): Promise<MemoRow | undefined> {
+	const row = await db
+		.selectFrom('memo as m')
+		.innerJoin('memoRecipient as r', (join) =>
+			join.onRef('r.memoId', '=', 'm.id').on('r.userId', '=', userId)
+		)
+		.selectAll('m')
+		.where('m.id', '=', memoId)
+		.forShare('m')
+		.forUpdate('r')
+		.executeTakeFirst();
+	return row && toRow(row);
+}
+
 export async function updateMemoRow(
 	db: Database,
 	id: number,
