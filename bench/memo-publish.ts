@@ -9,14 +9,16 @@
  * PostgreSQL server (every process of it), which unlike wall time does not grow with the load of
  * a shared machine. Runs the services directly on a scratch embedded PostgreSQL; prints numbers,
  * never fails on a timing (see README: compare numbers from the same machine only).
- * `BENCH_MEMO_RATE` and `BENCH_MEMO_SECONDS` change the steady phase (default 200 and 30).
+ * `BENCH_MEMO_RATE` and `BENCH_MEMO_SECONDS` change the steady phase (default 200 and 30);
+ * `BENCH_MEMO_DURABLE=1` runs on a server that flushes every commit to disk, as the app's does.
  */
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { createDb, useDatabaseForTests } from '../src/lib/server/db/index.ts';
-import { ensureDatabase } from '../src/lib/server/db/embedded.ts';
+import { ensureDatabase, startEmbeddedPostgres } from '../src/lib/server/db/embedded.ts';
 import { migrateToLatest } from '../src/lib/server/db/migrate.ts';
 import { startScratchPostgres } from '../src/lib/server/db/scratch.ts';
 import { acknowledgeMemo } from '../src/lib/server/memos/memo-ack.service.ts';
@@ -117,7 +119,26 @@ async function waitSampler(url: string) {
 const cpuLine = (cpu: { nodeMs: number; postgresMs: number }, per = 1, unit = '') =>
 	`CPU${unit} node ${(cpu.nodeMs / per).toFixed(per > 1 ? 2 : 0)} ms + postgres ${(cpu.postgresMs / per).toFixed(per > 1 ? 2 : 0)} ms`;
 
-const server = await startScratchPostgres();
+/**
+ * The scratch server trades durability for speed (fsync and synchronous commit off), as the
+ * tests do. With BENCH_MEMO_DURABLE=1 the benchmark runs on a server with the settings the app
+ * itself uses (every commit flushed to disk), in a temporary folder of its own.
+ */
+async function startServer() {
+	if (process.env.BENCH_MEMO_DURABLE !== '1') return startScratchPostgres();
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'commons-bench-pg-'));
+	fs.chmodSync(dir, 0o755);
+	const durable = await startEmbeddedPostgres({ dir: path.join(dir, 'data') });
+	return {
+		urlFor: durable.urlFor,
+		async stop() {
+			await durable.stop();
+			fs.rmSync(dir, { recursive: true, force: true });
+		}
+	};
+}
+
+const server = await startServer();
 try {
 	await ensureDatabase(server.urlFor('postgres'), 'bench');
 	const url = server.urlFor('bench');
@@ -127,7 +148,9 @@ try {
 	const { rows: pidRows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(db);
 	const backend = fs.readFileSync(`/proc/${pidRows[0]!.pid}/stat`, 'utf8');
 	const postmaster = Number(backend.slice(backend.lastIndexOf(')') + 2).split(' ')[1]);
-	console.log(`load average at the start: ${load()} (${os.cpus().length} cores)`);
+	console.log(
+		`load average at the start: ${load()} (${os.cpus().length} cores); commits ${process.env.BENCH_MEMO_DURABLE === '1' ? 'flushed to disk (BENCH_MEMO_DURABLE=1)' : 'not flushed (scratch server)'}`
+	);
 
 	const { ctx, adminDepartmentId } = await seedMemoOrganisation(db, PEOPLE, DEPARTMENTS);
 	const draft = await createBenchDraft(ctx, adminDepartmentId);
