@@ -15,6 +15,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { createDb, useDatabaseForTests } from '../src/lib/server/db/index.ts';
@@ -201,7 +202,11 @@ try {
 	// Open loop at the target rate: acknowledgement i starts at start + i / RATE seconds.
 	const steady = contexts.slice(BURST);
 	const steadyMs: number[] = [];
+	// Which second of the run each slow one was due in: are the misses spread or one stall?
+	const slowSeconds = new Set<number>();
 	let failed = 0;
+	const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+	loopDelay.enable();
 	meter = cpuMeter(postmaster);
 	const steadyStart = performance.now();
 	const inFlight: Promise<void>[] = [];
@@ -211,7 +216,11 @@ try {
 		if (wait > 1) await new Promise((r) => setTimeout(r, wait));
 		inFlight.push(
 			acknowledgeMemo(steady[i]!, draft.id, { version: 1, attested: false, answer: null }).then(
-				() => void steadyMs.push(performance.now() - due),
+				() => {
+					const ms = performance.now() - due;
+					steadyMs.push(ms);
+					if (ms > 50) slowSeconds.add(Math.floor(i / RATE));
+				},
 				(error: unknown) => {
 					failed++;
 					console.error(error);
@@ -222,9 +231,13 @@ try {
 	await Promise.all(inFlight);
 	const steadySeconds = (performance.now() - steadyStart) / 1000;
 	const steadyCpu = meter();
+	loopDelay.disable();
 	const sorted = [...steadyMs].sort((a, b) => a - b);
 	console.log(
 		`${steady.length} acknowledgements at ${RATE}/s for ${SECONDS} s: achieved ${(steadyMs.length / steadySeconds).toFixed(0)}/s, p50 ${pct(sorted, 50).toFixed(1)} ms, p99 ${pct(sorted, 99).toFixed(1)} ms, max ${sorted.at(-1)!.toFixed(1)} ms, ${failed} failed (${cpuLine(steadyCpu, steady.length, ' per ack:')}; ${((steadyCpu.nodeMs + steadyCpu.postgresMs) / 10 / steadySeconds).toFixed(0)}% of one core)`
+	);
+	console.log(
+		`  over 50 ms in ${slowSeconds.size} of ${SECONDS} seconds; this process's event loop delayed up to ${(loopDelay.max / 1e6).toFixed(0)} ms (p99 ${(loopDelay.percentile(99) / 1e6).toFixed(0)} ms)`
 	);
 
 	const stored = await db
