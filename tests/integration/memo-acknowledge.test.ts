@@ -21,6 +21,8 @@ import {
 	extendDueDate
 } from '../../src/lib/server/memos/memo-exception.service.ts';
 import { verifyMemoRecordsInDatabase } from '../../src/lib/server/memos/memo-evidence.repository.ts';
+import { acknowledgeAtomically } from '../../src/lib/server/memos/memo-record.ts';
+import { getVersion } from '../../src/lib/server/memos/memo.repository.ts';
 import { amendMemo, retractMemo } from '../../src/lib/server/memos/memo-publish.service.ts';
 import { buildMemoEvidencePack } from '../../src/lib/server/memos/memo-report.service.ts';
 import { contextFor, newDepartment, newUser } from '../factories.ts';
@@ -287,6 +289,60 @@ describe('concurrency', () => {
 			{ userId: p.nina.id, state: 'pending', acknowledgedVersion: 1 },
 			{ userId: p.noah.id, state: 'pending', acknowledgedVersion: 1 }
 		]);
+	});
+});
+
+describe('the one-statement acknowledgement', () => {
+	it('writes nothing, not even an audit entry, once the memo has moved on to another version', async () => {
+		const memo = await publishNew(
+			as.olga,
+			draft({
+				issuingDepartmentId: d.ops.id,
+				audience: [
+					{ kind: 'department', departmentId: d.north.id, includeSub: false, exclude: false }
+				]
+			})
+		);
+		const v1 = await getVersion(db, memo.id, 1);
+		await amendMemo(as.olga, memo.id, { body: 'Changed.\n', kind: 'material', note: '' });
+		const events = async () =>
+			(
+				await db
+					.selectFrom('auditEvent')
+					.select((eb) => eb.fn.countAll<number>().as('n'))
+					.executeTakeFirstOrThrow()
+			).n;
+		const before = await events();
+		// As if the amendment committed between the service's read and its statement.
+		const outcome = await acknowledgeAtomically(db, as.nina, {
+			id: 9_000_001,
+			memoId: memo.id,
+			userId: p.nina.id,
+			versionNumber: 1,
+			contentHash: v1!.contentHash,
+			acknowledgedAt: new Date(),
+			ip: null,
+			userAgent: null,
+			attested: false,
+			onBehalfBy: null,
+			onBehalfReason: null
+		});
+		expect(outcome).toEqual({ locked: false });
+		expect(await events()).toBe(before);
+		expect(
+			await db.selectFrom('memoAcknowledgement').where('id', '=', 9_000_001).select('id').execute()
+		).toEqual([]);
+		const nina = await db
+			.selectFrom('memoRecipient')
+			.select('state')
+			.where('memoId', '=', memo.id)
+			.where('userId', '=', p.nina.id)
+			.executeTakeFirstOrThrow();
+		expect(nina.state).toBe('pending');
+		// Through the service the same race is answered with the new version's number.
+		await expect(
+			acknowledgeMemo(as.nina, memo.id, { version: 1, attested: false, answer: null })
+		).rejects.toThrow(SupersededVersionError);
 	});
 });
 

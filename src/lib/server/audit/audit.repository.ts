@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { auditCanonicalJson, chainHash, type AuditContent, type ChainedAuditRow } from './chain.ts';
 
@@ -17,20 +17,38 @@ export async function appendAuditEvent(
 	trx: Transaction<DB>,
 	content: AuditContent
 ): Promise<ChainedAuditRow> {
+	const { call, canonical } = appendAuditEventCall(content);
+	const { rows } = await sql<ChainLink>`select id, prev_hash, hash from ${call}`.execute(trx);
+	return { ...content, ...checkedLink(rows[0]!, canonical) };
+}
+
+export type ChainLink = { id: number; prevHash: string; hash: string };
+
+/**
+ * The call of `append_audit_event` for `content`, for a statement that appends as one of its
+ * steps (it returns the link: id, prev_hash, hash), and the canonical JSON it hashes. The
+ * statement must run under READ COMMITTED; the lock it takes is held until its transaction ends.
+ */
+export function appendAuditEventCall(content: AuditContent): {
+	call: RawBuilder<ChainLink>;
+	canonical: string;
+} {
 	const canonical = auditCanonicalJson(content);
-	const { rows } = await sql<{ id: number; prevHash: string; hash: string }>`
-		select id, prev_hash, hash from append_audit_event(
-			${content.occurredAt}::timestamptz, ${content.actorId}::bigint, ${content.actorLabel},
-			${content.action}, ${content.objectType}, ${content.objectId}, ${content.outcome},
-			${content.ip}, ${content.userAgent}, ${JSON.stringify(content.details)}::jsonb, ${canonical}
-		)
-	`.execute(trx);
-	const { id, prevHash, hash } = rows[0]!;
-	if (chainHash(prevHash, canonical) !== hash)
+	const call = sql<ChainLink>`append_audit_event(
+		${content.occurredAt}::timestamptz, ${content.actorId}::bigint, ${content.actorLabel},
+		${content.action}, ${content.objectType}, ${content.objectId}, ${content.outcome},
+		${content.ip}, ${content.userAgent}, ${JSON.stringify(content.details)}::jsonb, ${canonical}
+	)`;
+	return { call, canonical };
+}
+
+/** Throws unless the database linked the event with the hash the verifier computes. */
+export function checkedLink(link: ChainLink, canonical: string): ChainLink {
+	if (chainHash(link.prevHash, canonical) !== link.hash)
 		throw new Error(
-			`The database hashed audit event ${id} differently from the verifier; nothing was recorded.`
+			`The database hashed audit event ${link.id} differently from the verifier (npm run audit:verify).`
 		);
-	return { ...content, id, prevHash, hash };
+	return link;
 }
 
 const chainColumns = [

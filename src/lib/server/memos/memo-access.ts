@@ -6,23 +6,10 @@ import { recordDenied } from '../audit/audit.service.ts';
 import type { RequestContext } from '../context.ts';
 import type { Database } from '../db/index.ts';
 import { ForbiddenError, NotFoundError } from '../errors.ts';
-import { getMemo, getMemoForShare, getMemoForUpdate, type MemoRow } from './memo.repository.ts';
+import { getMemo, getMemoForUpdate, type MemoRow } from './memo.repository.ts';
 
-/**
- * The memo, or NotFoundError. `lock`: true locks it for a lifecycle change (one at a time);
- * 'share' keeps it from changing while letting other 'share' holders (acknowledgements) proceed.
- */
-export async function loadMemo(
-	database: Database,
-	memoId: number,
-	lock: boolean | 'share' = false
-): Promise<MemoRow> {
-	const memo =
-		lock === 'share'
-			? await getMemoForShare(database, memoId)
-			: lock
-				? await getMemoForUpdate(database, memoId)
-				: await getMemo(database, memoId);
+export async function loadMemo(database: Database, memoId: number, lock = false): Promise<MemoRow> {
+	const memo = lock ? await getMemoForUpdate(database, memoId) : await getMemo(database, memoId);
 	if (!memo) throw new NotFoundError('That memo does not exist.');
 	return memo;
 }

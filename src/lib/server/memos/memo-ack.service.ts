@@ -14,7 +14,7 @@ import type { MemoAcknowledgeInput } from '../../shared/schemas/memos.ts';
 import type { MemoView, PendingMemo } from '../../shared/memos.ts';
 import { isoDay, loadMemo } from './memo-access.ts';
 import { announceMemoProgress } from './memo-events.ts';
-import { appendAcknowledgement } from './memo-record.ts';
+import { acknowledgeAtomically } from './memo-record.ts';
 import { getMemoCounts } from './memo-report.repository.ts';
 import { canReadMemo, canViewMemoReport } from './memo.policy.ts';
 import {
@@ -25,12 +25,7 @@ import {
 	markViewed,
 	type AcknowledgementRow
 } from './memo-recipient.repository.ts';
-import {
-	getMemoForRecipient,
-	getVersion,
-	lockMemoAndRecipient,
-	type MemoRow
-} from './memo.repository.ts';
+import { getMemoForRecipient, getVersion, type MemoRow } from './memo.repository.ts';
 
 /** Acknowledging a version that is no longer current; carries the current version's number. */
 export class SupersededVersionError extends ConflictError {
@@ -199,34 +194,34 @@ export async function acknowledgeMemo(
 				{ answer: 'Not the right answer: read the memo again and try once more.' }
 			);
 	}
-	const result = await db()
-		.transaction()
-		.execute(async (trx) => {
-			// The memo for share: acknowledgements of one memo do not wait for each other, only
-			// for (and hold off) an amendment or retraction, which then sees them committed.
-			// The person's row for update: a double click waits here, then finds the first.
-			const current = (await lockMemoAndRecipient(trx, memoId, actor.id))!;
-			checkAcknowledgeable(current, input.version);
-			const row = await appendAcknowledgement(trx, ctx, {
-				memoId,
-				userId: actor.id,
-				versionNumber: input.version,
-				// The hash of the version checked above (versions never change).
-				contentHash: currentContentHash!,
-				acknowledgedAt: now,
-				ip: ctx.ip,
-				userAgent: ctx.userAgent?.slice(0, 512) ?? null,
-				attested: !!memo.attestation && input.attested,
-				onBehalfBy: null,
-				onBehalfReason: null
-			});
-			if (!row)
-				return {
-					acknowledgement: (await getAcknowledgement(trx, memoId, actor.id, input.version))!,
-					duplicate: true
-				};
-			return { acknowledgement: row, duplicate: false };
-		});
+	// One statement, committed by itself: locks, writes and the audit entry (see
+	// acknowledgeAtomically), so the audit chain is never held while this process waits.
+	const ack = {
+		id: found.nextAcknowledgementId,
+		memoId,
+		userId: actor.id,
+		versionNumber: input.version,
+		// The hash of the version checked above (versions never change).
+		contentHash: currentContentHash!,
+		acknowledgedAt: now,
+		ip: ctx.ip,
+		userAgent: ctx.userAgent?.slice(0, 512) ?? null,
+		attested: !!memo.attestation && input.attested,
+		onBehalfBy: null,
+		onBehalfReason: null
+	};
+	const outcome = await acknowledgeAtomically(db(), ctx, ack);
+	if (!outcome.locked) {
+		// The memo changed between the read and the statement: say how.
+		checkAcknowledgeable(await loadMemo(db(), memoId), input.version);
+		throw new ConflictError('This memo changed while you acknowledged it. Open it again.');
+	}
+	const result = outcome.acknowledgement
+		? { acknowledgement: outcome.acknowledgement, duplicate: false }
+		: {
+				acknowledgement: (await getAcknowledgement(db(), memoId, actor.id, input.version))!,
+				duplicate: true
+			};
 	if (!result.duplicate)
 		announceMemoProgress(memoId, () => getMemoCounts(db(), memoId, isoDay(now)));
 	return result;

@@ -77,21 +77,6 @@ export async function getMemoForUpdate(db: Database, id: number): Promise<MemoRo
 	return row && toRow(row);
 }
 
-/**
- * The memo, kept from changing until the transaction ends, for writes that depend on its state
- * without changing it (acknowledgements): they run side by side, while a lifecycle change
- * (`getMemoForUpdate`: amend, retract) waits for them and they wait for it.
- */
-export async function getMemoForShare(db: Database, id: number): Promise<MemoRow | undefined> {
-	const row = await db
-		.selectFrom('memo')
-		.selectAll()
-		.where('id', '=', id)
-		.forShare()
-		.executeTakeFirst();
-	return row && toRow(row);
-}
-
 /** What one person's acknowledgement needs to know first, in one read (no locks). */
 export type MemoForRecipient = {
 	memo: MemoRow;
@@ -99,6 +84,11 @@ export type MemoForRecipient = {
 	recipient: { state: string; acknowledgedVersion: number | null } | null;
 	/** The SHA-256 of the current version's content (null before the first version). */
 	currentContentHash: string | null;
+	/**
+	 * A fresh id from the acknowledgements' sequence, so that an acknowledgement's row hash is
+	 * known before it is written (an id left unused is a gap, as after any failed insert).
+	 */
+	nextAcknowledgementId: number;
 };
 
 export async function getMemoForRecipient(
@@ -119,7 +109,10 @@ export async function getMemoForRecipient(
 			'r.userId as recipientUserId',
 			'r.state as recipientState',
 			'r.acknowledgedVersion as recipientAcknowledgedVersion',
-			'v.contentHash as currentContentHash'
+			'v.contentHash as currentContentHash',
+			sql<number>`nextval(pg_get_serial_sequence('memo_acknowledgement', 'id'))`.as(
+				'nextAcknowledgementId'
+			)
 		])
 		.where('m.id', '=', memoId)
 		.executeTakeFirst();
@@ -129,6 +122,7 @@ export async function getMemoForRecipient(
 		recipientState,
 		recipientAcknowledgedVersion,
 		currentContentHash,
+		nextAcknowledgementId,
 		...memo
 	} = row;
 	return {
@@ -137,30 +131,9 @@ export async function getMemoForRecipient(
 			recipientUserId === null
 				? null
 				: { state: recipientState!, acknowledgedVersion: recipientAcknowledgedVersion },
-		currentContentHash
+		currentContentHash,
+		nextAcknowledgementId: Number(nextAcknowledgementId)
 	};
-}
-
-/**
- * Locks the memo for share (see getMemoForShare) and the person's recipient row for update, in
- * one statement, and returns the memo; undefined when either does not exist.
- */
-export async function lockMemoAndRecipient(
-	db: Database,
-	memoId: number,
-	userId: number
-): Promise<MemoRow | undefined> {
-	const row = await db
-		.selectFrom('memo as m')
-		.innerJoin('memoRecipient as r', (join) =>
-			join.onRef('r.memoId', '=', 'm.id').on('r.userId', '=', userId)
-		)
-		.selectAll('m')
-		.where('m.id', '=', memoId)
-		.forShare('m')
-		.forUpdate('r')
-		.executeTakeFirst();
-	return row && toRow(row);
 }
 
 export async function updateMemoRow(
