@@ -5,8 +5,9 @@
  * pool whose sessions load `auto_explain` (every statement's `EXPLAIN (ANALYZE, BUFFERS)` plan,
  * trigger times included, comes back as a notice) and prints, per path, each statement's
  * round-trip time as the service saw it, then its plan: publishing a second memo to everyone,
- * the report (counts and roll-up), the report's list of people, a person's pending memos, an
- * acknowledgement, the reminder claim and the escalation claim (the last two rolled back).
+ * the report (counts and roll-up), the report's list of people, a person's pending memos, the
+ * issuer's desk and a person's received memos, an acknowledgement, the reminder claim and the
+ * escalation claim (the last two rolled back).
  */
 import { CamelCasePlugin, Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
@@ -16,6 +17,10 @@ import { migrateToLatest } from '../src/lib/server/db/migrate.ts';
 import { startScratchPostgres } from '../src/lib/server/db/scratch.ts';
 import type { DB } from '../src/lib/server/db/schema.ts';
 import { acknowledgeMemo, listMyPendingMemos } from '../src/lib/server/memos/memo-ack.service.ts';
+import {
+	listMemosByAuthor,
+	listReceivedMemos
+} from '../src/lib/server/memos/memo-desk.repository.ts';
 import { publishMemo } from '../src/lib/server/memos/memo-publish.service.ts';
 import {
 	getMemoReport,
@@ -124,6 +129,10 @@ try {
 		} as never)
 	);
 	await section('a person’s pending memos (the banner)', () => listMyPendingMemos(person));
+	await section('the issuer’s desk: their memos with progress counts', () =>
+		listMemosByAuthor(edb, ctx.actor!.id)
+	);
+	await section('memos a person received', () => listReceivedMemos(edb, people[0]!.actor!.id));
 	await section('acknowledge', () =>
 		acknowledgeMemo(person, memo.id, { version: 1, attested: false, answer: null })
 	);

@@ -13,9 +13,11 @@ import { sql, type Kysely } from 'kysely';
  *   (its status and department filters are checked on the rows it walks).
  *
  * What stays, and the query each one serves: the primary key (a person's row; the report's
- * list; a memo's rows for counts and roll-up), memo_recipient_pending_idx (a person's pending
- * memos, the banner on every page), memo_recipient_reminder_idx (the reminder runner's claim)
- * and memo_recipient_escalation_idx (the escalation claim).
+ * list; a memo's rows for counts, roll-up and the issuer's desk), memo_recipient_pending_idx
+ * (a person's pending memos, the banner on every page), memo_recipient_person_idx (the memos a
+ * person received), memo_recipient_reminder_idx (the reminder runner's claim) and
+ * memo_recipient_escalation_idx (the escalation claim). tests/integration/memo-indexes.test.ts
+ * checks each of those queries against them.
  */
 export async function up(db: Kysely<any>): Promise<void> {
 	await sql`drop index memo_recipient_state_idx`.execute(db);

@@ -10,6 +10,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/lib/server/db/index.ts';
 import type { DB } from '../../src/lib/server/db/schema.ts';
 import {
+	listMemosByAuthor,
+	listReceivedMemos
+} from '../../src/lib/server/memos/memo-desk.repository.ts';
+import {
 	getRecipient,
 	listPendingForPerson
 } from '../../src/lib/server/memos/memo-recipient.repository.ts';
@@ -64,6 +68,7 @@ afterAll(() => explained.destroy());
 const LEADING: Record<string, string> = {
 	memo_recipient_pkey: 'memo_id',
 	memo_recipient_pending_idx: 'user_id',
+	memo_recipient_person_idx: 'user_id',
 	memo_recipient_reminder_idx: 'next_reminder_at',
 	memo_recipient_escalation_idx: 'due_on'
 };
@@ -146,6 +151,13 @@ describe('memo_recipient indexes', () => {
 					limit: 50
 				})
 			);
+	});
+
+	it('serve the issuer’s desk (progress of their memos) and the memos a person received', async () => {
+		await expectIndexed('memo_recipient_pkey', (tx) => listMemosByAuthor(tx, p.admin.id));
+		await expectIndexed(['memo_recipient_person_idx', 'memo_recipient_pending_idx'], (tx) =>
+			listReceivedMemos(tx, p.nina.id)
+		);
 	});
 
 	it('serve the reminder runner’s claim and the escalation claim', async () => {
