@@ -15,6 +15,8 @@ import * as tuneFeedIndexes from './2026_12_03_1100_tune_feed_indexes.ts';
 import * as createNotificationDelivery from './2026_12_03_1300_create_notification_delivery.ts';
 import * as memoFilesAndSupersession from './2026_12_03_1400_memo_files_and_supersession.ts';
 import * as createRateLimit from './2026_12_03_1600_create_rate_limit.ts';
+import * as createAuditAppend from './2026_12_03_1700_create_audit_append.ts';
+import * as tuneMemoIndexes from './2026_12_03_1710_tune_memo_indexes.ts';
 
 export const migrations: Record<string, Migration> = {
 	'2026_11_22_0900_create_organisation': createOrganisation,
@@ -27,5 +29,7 @@ export const migrations: Record<string, Migration> = {
 	'2026_12_03_1100_tune_feed_indexes': tuneFeedIndexes,
 	'2026_12_03_1300_create_notification_delivery': createNotificationDelivery,
 	'2026_12_03_1400_memo_files_and_supersession': memoFilesAndSupersession,
-	'2026_12_03_1600_create_rate_limit': createRateLimit
+	'2026_12_03_1600_create_rate_limit': createRateLimit,
+	'2026_12_03_1700_create_audit_append': createAuditAppend,
+	'2026_12_03_1710_tune_memo_indexes': tuneMemoIndexes
 };

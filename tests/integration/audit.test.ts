@@ -130,6 +130,45 @@ describe('the audit chain', () => {
 	});
 });
 
+describe('appending in the database', () => {
+	it('links and hashes exactly as the verifier does, whatever the text', async () => {
+		const texts = [
+			'é ✓ "quoted" \\ back\\slash',
+			'emoji 🎉 and 𝄞 beyond the basic plane',
+			'中文 עברית العربية',
+			'new\nline\ttab \u2028 separator \u0001 control',
+			''
+		];
+		const before = (await wholeChain()).length;
+		for (const text of texts) {
+			await recordStandalone(
+				{ actor: null, ip: null, userAgent: text },
+				{
+					action: 'test.text',
+					actorLabel: text,
+					objectType: text || undefined,
+					objectId: text,
+					details: { text, nested: [text, { [text]: text, n: 1.5, t: true, z: null }] }
+				}
+			);
+		}
+		const rows = await wholeChain();
+		expect(rows).toHaveLength(before + texts.length);
+		for (const row of rows) expect(row.hash).toBe(auditHash(row.prevHash, row));
+		expect(verifyChain(rows)).toMatchObject({ ok: true, checked: rows.length });
+	});
+
+	it('refuses to append under REPEATABLE READ, where the last hash it read could be stale', async () => {
+		await expect(
+			db
+				.transaction()
+				.setIsolationLevel('repeatable read')
+				.execute((trx) => recordAudit(trx, ctx, { action: 'test.isolation' }))
+		).rejects.toThrow(/READ COMMITTED only/);
+		expect((await wholeChain()).some((r) => r.action === 'test.isolation')).toBe(false);
+	});
+});
+
 describe('the database refuses changes to the audit trail', () => {
 	it('refuses UPDATE', async () => {
 		await expectRefused(`update audit_event set action = 'x'`);

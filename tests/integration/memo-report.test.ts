@@ -25,6 +25,7 @@ import {
 	buildMemoEvidencePack,
 	exportMemoReportCsv,
 	getMemoReport,
+	getMemoReportCounts,
 	listMemoReportPeople
 } from '../../src/lib/server/memos/memo-report.service.ts';
 import { attachRealtime } from '../../src/lib/server/realtime/attach.ts';
@@ -106,6 +107,8 @@ describe('the report', () => {
 			North: { total: 2, acknowledged: 1, viewed: 0, pending: 1, overdue: 0 },
 			Agency: { total: 4, acknowledged: 1, viewed: 1, pending: 3, overdue: 0 }
 		});
+		// The report's counts (summed from its roll-up's pass) are the live counts.
+		expect(report.counts).toEqual(await getMemoReportCounts(as.chief, memo.id));
 		await expect(getMemoReport(as.fred, memo.id)).rejects.toThrow(ForbiddenError);
 		// Overdue is counted against the reader's clock.
 		const later = await getMemoReport(as.chief, memo.id, new Date('2099-02-01T00:00:00Z'));

@@ -1,32 +1,54 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { DB } from '../db/schema.ts';
-import { auditHash, GENESIS_HASH, type AuditContent, type ChainedAuditRow } from './chain.ts';
+import { auditCanonicalJson, chainHash, type AuditContent, type ChainedAuditRow } from './chain.ts';
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
 /**
- * Appends one event to the chain. Takes a transaction-scoped lock so that concurrent writers
- * link in commit order; call it last in the transaction to hold the lock briefly.
+ * Appends one event to the chain in one statement (`append_audit_event`): it takes the
+ * chain's transaction-scoped lock, so that concurrent writers link in commit order, reads the
+ * last hash, and inserts the event with its hash. Every audited write of the application waits
+ * for that lock until this transaction ends: call it after the transaction's other writes and
+ * commit right after it. The canonical JSON is computed here, before the lock; the hash the
+ * database computed is checked against the verifier's (`chainHash`), so an event that
+ * `npm run audit:verify` would reject is never committed.
  */
 export async function appendAuditEvent(
 	trx: Transaction<DB>,
 	content: AuditContent
 ): Promise<ChainedAuditRow> {
-	await sql`select pg_advisory_xact_lock(hashtext('commons.audit_chain'))`.execute(trx);
-	const last = await trx
-		.selectFrom('auditEvent')
-		.select('hash')
-		.orderBy('id', 'desc')
-		.limit(1)
-		.executeTakeFirst();
-	const prevHash = last?.hash ?? GENESIS_HASH;
-	const hash = auditHash(prevHash, content);
-	const row = await trx
-		.insertInto('auditEvent')
-		.values({ ...content, details: JSON.stringify(content.details), prevHash, hash })
-		.returning('id')
-		.executeTakeFirstOrThrow();
-	return { ...content, id: row.id, prevHash, hash };
+	const { call, canonical } = appendAuditEventCall(content);
+	const { rows } = await sql<ChainLink>`select id, prev_hash, hash from ${call}`.execute(trx);
+	return { ...content, ...checkedLink(rows[0]!, canonical) };
+}
+
+export type ChainLink = { id: number; prevHash: string; hash: string };
+
+/**
+ * The call of `append_audit_event` for `content`, for a statement that appends as one of its
+ * steps (it returns the link: id, prev_hash, hash), and the canonical JSON it hashes. The
+ * statement must run under READ COMMITTED; the lock it takes is held until its transaction ends.
+ */
+export function appendAuditEventCall(content: AuditContent): {
+	call: RawBuilder<ChainLink>;
+	canonical: string;
+} {
+	const canonical = auditCanonicalJson(content);
+	const call = sql<ChainLink>`append_audit_event(
+		${content.occurredAt}::timestamptz, ${content.actorId}::bigint, ${content.actorLabel},
+		${content.action}, ${content.objectType}, ${content.objectId}, ${content.outcome},
+		${content.ip}, ${content.userAgent}, ${JSON.stringify(content.details)}::jsonb, ${canonical}
+	)`;
+	return { call, canonical };
+}
+
+/** Throws unless the database linked the event with the hash the verifier computes. */
+export function checkedLink(link: ChainLink, canonical: string): ChainLink {
+	if (chainHash(link.prevHash, canonical) !== link.hash)
+		throw new Error(
+			`The database hashed audit event ${link.id} differently from the verifier (npm run audit:verify).`
+		);
+	return link;
 }
 
 const chainColumns = [

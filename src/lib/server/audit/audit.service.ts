@@ -22,7 +22,8 @@ export type AuditEntry = {
 	occurredAt?: Date;
 };
 
-function content(ctx: RequestContext, entry: AuditEntry): AuditContent {
+/** The event that records `entry` on behalf of `ctx`: what the chain hashes. */
+export function auditContent(ctx: RequestContext, entry: AuditEntry): AuditContent {
 	return {
 		occurredAt: entry.occurredAt ?? new Date(),
 		actorId: ctx.actor?.id ?? null,
@@ -37,20 +38,24 @@ function content(ctx: RequestContext, entry: AuditEntry): AuditContent {
 	};
 }
 
-/** Appends an entry inside the caller's transaction. Call it last: it serialises the chain. */
+/**
+ * Appends an entry inside the caller's transaction. Call it after the transaction's other
+ * writes, and commit right after: from here until the commit, every other audited write of the
+ * application waits (the chain links events in commit order).
+ */
 export function recordAudit(
 	trx: Transaction<DB>,
 	ctx: RequestContext,
 	entry: AuditEntry
 ): Promise<ChainedAuditRow> {
-	return appendAuditEvent(trx, content(ctx, entry));
+	return appendAuditEvent(trx, auditContent(ctx, entry));
 }
 
 /** Appends an entry in a transaction of its own. */
 export function recordStandalone(ctx: RequestContext, entry: AuditEntry): Promise<ChainedAuditRow> {
 	return db()
 		.transaction()
-		.execute((trx) => appendAuditEvent(trx, content(ctx, entry)));
+		.execute((trx) => appendAuditEvent(trx, auditContent(ctx, entry)));
 }
 
 /** Records that `ctx.actor` was refused `action` on an object. */

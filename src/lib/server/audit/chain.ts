@@ -44,8 +44,9 @@ export function canonicalJson(value: unknown): string {
 	return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
-export function auditHash(prevHash: string, content: AuditContent): string {
-	const canonical = canonicalJson({
+/** The text of an event that its hash covers: canonical JSON of every content field. */
+export function auditCanonicalJson(content: AuditContent): string {
+	return canonicalJson({
 		occurredAt: new Date(content.occurredAt).toISOString(),
 		actorId: content.actorId,
 		actorLabel: content.actorLabel,
@@ -57,7 +58,18 @@ export function auditHash(prevHash: string, content: AuditContent): string {
 		userAgent: content.userAgent,
 		details: content.details
 	});
+}
+
+/**
+ * A link of the chain: SHA-256 (hex) of the previous hash, a newline and the event's canonical
+ * JSON, as UTF-8. The database computes the same when it appends (`append_audit_event`).
+ */
+export function chainHash(prevHash: string, canonical: string): string {
 	return createHash('sha256').update(`${prevHash}\n${canonical}`).digest('hex');
+}
+
+export function auditHash(prevHash: string, content: AuditContent): string {
+	return chainHash(prevHash, auditCanonicalJson(content));
 }
 
 export type ChainVerdict =

@@ -14,20 +14,18 @@ import type { MemoAcknowledgeInput } from '../../shared/schemas/memos.ts';
 import type { MemoView, PendingMemo } from '../../shared/memos.ts';
 import { isoDay, loadMemo } from './memo-access.ts';
 import { announceMemoProgress } from './memo-events.ts';
-import { appendAcknowledgement } from './memo-record.ts';
+import { acknowledgeAtomically } from './memo-record.ts';
 import { getMemoCounts } from './memo-report.repository.ts';
 import { canReadMemo, canViewMemoReport } from './memo.policy.ts';
 import {
 	getAcknowledgement,
 	getRecipient,
-	getRecipientForUpdate,
 	insertAttempt,
 	listPendingForPerson,
-	markAcknowledged,
 	markViewed,
 	type AcknowledgementRow
 } from './memo-recipient.repository.ts';
-import { getVersion, type MemoRow } from './memo.repository.ts';
+import { getMemoForRecipient, getVersion, type MemoRow } from './memo.repository.ts';
 
 /** Acknowledging a version that is no longer current; carries the current version's number. */
 export class SupersededVersionError extends ConflictError {
@@ -159,14 +157,19 @@ export async function acknowledgeMemo(
 	now: Date = new Date()
 ): Promise<{ acknowledgement: AcknowledgementRow; duplicate: boolean }> {
 	const actor = requireActor(ctx);
-	const memo = await loadMemo(db(), memoId);
-	if (!(await getRecipient(db(), memoId, actor.id))) {
+	// One read for the checks: the memo, the person's recipient row and the version's hash.
+	const found = await getMemoForRecipient(db(), memoId, actor.id);
+	if (!found) throw new NotFoundError('That memo does not exist.');
+	const { memo, recipient, currentContentHash } = found;
+	if (!recipient) {
 		await recordDenied(ctx, 'memo.acknowledge', 'memo', memoId);
 		throw new ForbiddenError('This memo is not addressed to you.');
 	}
 	checkAcknowledgeable(memo, input.version);
-	const existing = await getAcknowledgement(db(), memoId, actor.id, input.version);
-	if (existing) return { acknowledgement: existing, duplicate: true };
+	if (recipient.state === 'acknowledged' && recipient.acknowledgedVersion === input.version) {
+		const existing = await getAcknowledgement(db(), memoId, actor.id, input.version);
+		if (existing) return { acknowledgement: existing, duplicate: true };
+	}
 	if (memo.attestation && !input.attested)
 		throw new ValidationError('Tick the statement to confirm it before acknowledging.', {
 			attested: memo.attestation
@@ -191,33 +194,34 @@ export async function acknowledgeMemo(
 				{ answer: 'Not the right answer: read the memo again and try once more.' }
 			);
 	}
-	const version = (await getVersion(db(), memoId, input.version))!;
-	const result = await db()
-		.transaction()
-		.execute(async (trx) => {
-			const current = await loadMemo(trx, memoId, true);
-			checkAcknowledgeable(current, input.version);
-			await getRecipientForUpdate(trx, memoId, actor.id);
-			const row = await appendAcknowledgement(trx, ctx, {
-				memoId,
-				userId: actor.id,
-				versionNumber: version.number,
-				contentHash: version.contentHash,
-				acknowledgedAt: now,
-				ip: ctx.ip,
-				userAgent: ctx.userAgent?.slice(0, 512) ?? null,
-				attested: !!memo.attestation && input.attested,
-				onBehalfBy: null,
-				onBehalfReason: null
-			});
-			if (!row)
-				return {
-					acknowledgement: (await getAcknowledgement(trx, memoId, actor.id, version.number))!,
-					duplicate: true
-				};
-			await markAcknowledged(trx, row);
-			return { acknowledgement: row, duplicate: false };
-		});
+	// One statement, committed by itself: locks, writes and the audit entry (see
+	// acknowledgeAtomically), so the audit chain is never held while this process waits.
+	const ack = {
+		id: found.nextAcknowledgementId,
+		memoId,
+		userId: actor.id,
+		versionNumber: input.version,
+		// The hash of the version checked above (versions never change).
+		contentHash: currentContentHash!,
+		acknowledgedAt: now,
+		ip: ctx.ip,
+		userAgent: ctx.userAgent?.slice(0, 512) ?? null,
+		attested: !!memo.attestation && input.attested,
+		onBehalfBy: null,
+		onBehalfReason: null
+	};
+	const outcome = await acknowledgeAtomically(db(), ctx, ack);
+	if (!outcome.locked) {
+		// The memo changed between the read and the statement: say how.
+		checkAcknowledgeable(await loadMemo(db(), memoId), input.version);
+		throw new ConflictError('This memo changed while you acknowledged it. Open it again.');
+	}
+	const result = outcome.acknowledgement
+		? { acknowledgement: outcome.acknowledgement, duplicate: false }
+		: {
+				acknowledgement: (await getAcknowledgement(db(), memoId, actor.id, input.version))!,
+				duplicate: true
+			};
 	if (!result.duplicate)
 		announceMemoProgress(memoId, () => getMemoCounts(db(), memoId, isoDay(now)));
 	return result;

@@ -17,7 +17,6 @@ import { canMakeException } from './memo.policy.ts';
 import {
 	getRecipient,
 	getRecipientForUpdate,
-	markAcknowledged,
 	setDueDate,
 	type AcknowledgementRow,
 	type ExceptionRow
@@ -133,7 +132,6 @@ export async function acknowledgeOnBehalf(
 				onBehalfReason: input.reason
 			});
 			if (!row) throw new ConflictError('This person has already acknowledged this version.');
-			await markAcknowledged(trx, row);
 			await appendException(trx, ctx, {
 				memoId,
 				userId,

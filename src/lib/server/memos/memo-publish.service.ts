@@ -83,6 +83,22 @@ export async function publishLocked(
 	}
 	const recipients = await insertRecipientsForMemo(trx, memo.id, memo.dueOn!, now);
 	checkPublishable(memo, recipients, now);
+	const published = await updateMemoRow(trx, memo.id, {
+		status: 'published',
+		currentVersion: 1,
+		publishedAt: now
+	});
+	// The ladder's first step tells people a memo is addressed to them; without it, tell them now.
+	if (!memo.reminderLadder.onPublish) await insertManualReminders(trx, memo.id, now, 'publish');
+	// The old memo stops asking for acknowledgements and points to this one.
+	if (replaced)
+		await updateMemoRow(trx, replaced.id, { status: 'superseded', supersededBy: memo.id });
+	await enqueueSearchIndex(trx, [
+		{ kind: 'memo', id: memo.id },
+		...(replaced ? [{ kind: 'memo' as const, id: replaced.id }] : [])
+	]);
+	// The audited writes last: from the first audit entry to the commit, every other audited
+	// write of the application waits (the recipient rows above take a second for 50,000 people).
 	const version = await appendVersion(trx, ctx, {
 		memoId: memo.id,
 		number: 1,
@@ -93,16 +109,7 @@ export async function publishLocked(
 		createdBy: memo.createdBy,
 		now
 	});
-	const published = await updateMemoRow(trx, memo.id, {
-		status: 'published',
-		currentVersion: 1,
-		publishedAt: now
-	});
-	// The ladder's first step tells people a memo is addressed to them; without it, tell them now.
-	if (!memo.reminderLadder.onPublish) await insertManualReminders(trx, memo.id, now, 'publish');
-	if (replaced) {
-		// The old memo stops asking for acknowledgements and points to this one.
-		await updateMemoRow(trx, replaced.id, { status: 'superseded', supersededBy: memo.id });
+	if (replaced)
 		await recordAudit(trx, ctx, {
 			action: 'memo.supersede',
 			objectType: 'memo',
@@ -110,11 +117,6 @@ export async function publishLocked(
 			occurredAt: now,
 			details: { supersededBy: memo.id }
 		});
-	}
-	await enqueueSearchIndex(trx, [
-		{ kind: 'memo', id: memo.id },
-		...(replaced ? [{ kind: 'memo' as const, id: replaced.id }] : [])
-	]);
 	await recordAudit(trx, ctx, {
 		action: 'memo.publish',
 		objectType: 'memo',
@@ -241,16 +243,6 @@ export async function amendMemo(
 					'Nothing changed: the new version would be the same as the current one.'
 				);
 			const number = memo.currentVersion + 1;
-			await appendVersion(trx, ctx, {
-				memoId,
-				number,
-				title,
-				bodySource: input.body,
-				changeKind: input.kind,
-				changeNote: input.note,
-				createdBy: actor.id,
-				now
-			});
 			await attachFiles(
 				trx,
 				{ memoId: memoId },
@@ -266,6 +258,17 @@ export async function amendMemo(
 				bodySource: input.body
 			});
 			await enqueueSearchIndex(trx, [{ kind: 'memo', id: memoId }]);
+			// Audited last, after the reset of every recipient (see publishLocked).
+			await appendVersion(trx, ctx, {
+				memoId,
+				number,
+				title,
+				bodySource: input.body,
+				changeKind: input.kind,
+				changeNote: input.note,
+				createdBy: actor.id,
+				now
+			});
 			await recordAudit(trx, ctx, {
 				action: 'memo.amend',
 				objectType: 'memo',

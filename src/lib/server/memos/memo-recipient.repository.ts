@@ -4,6 +4,7 @@
  * record: views, acknowledgements, exceptions and comprehension attempts.
  */
 import { sql, type RawBuilder, type Selectable } from 'kysely';
+import type { ChainLink } from '../audit/audit.repository.ts';
 import type { Database } from '../db/index.ts';
 import type { MemoAcknowledgement, MemoException, MemoRecipient } from '../db/schema.ts';
 
@@ -85,7 +86,10 @@ export async function previewAudience(
 
 /**
  * Resolves the memo's audience into recipient rows in one statement, each due on `dueOn`, with
- * the reminder ladder starting now. Returns how many people it reached.
+ * the reminder ladder starting now. Returns how many people it reached. The rows go in in
+ * person order: the primary key (memo_id, user_id) then grows at its right edge instead of
+ * splitting pages all over the memo's range, the per-person index is walked in order, and the
+ * report's list (in person order) reads the table in the order it was written.
  */
 export async function insertRecipientsForMemo(
 	db: Database,
@@ -98,6 +102,7 @@ export async function insertRecipientsForMemo(
 		insert into memo_recipient (memo_id, user_id, department_id, due_on, delivered_at, next_reminder_at)
 		select a.memo_id, a.user_id, u.department_id, ${dueOn}::date, ${now}, ${now}
 		from audience a join users u on u.id = a.user_id
+		order by a.user_id
 		on conflict do nothing
 	`.execute(db);
 	return Number(result.numAffectedRows ?? 0);
@@ -178,17 +183,105 @@ export async function markViewed(db: Database, memoId: number, userId: number, n
 		.execute();
 }
 
-/** Inserts an acknowledgement unless one exists for the same version (then returns undefined). */
+/**
+ * Inserts an acknowledgement and makes it the recipient's current one (acknowledged, this
+ * version, no more reminders), in one statement; unless one exists for the same version: then
+ * changes nothing and returns undefined.
+ */
 export async function insertAcknowledgement(
 	db: Database,
 	ack: Omit<AcknowledgementRow, 'id'>
 ): Promise<AcknowledgementRow | undefined> {
 	return db
-		.insertInto('memoAcknowledgement')
-		.values(ack)
-		.onConflict((oc) => oc.columns(['memoId', 'userId', 'versionNumber']).doNothing())
-		.returningAll()
+		.with('ack', (qb) =>
+			qb
+				.insertInto('memoAcknowledgement')
+				.values(ack)
+				.onConflict((oc) => oc.columns(['memoId', 'userId', 'versionNumber']).doNothing())
+				.returningAll()
+		)
+		.with('marked', (qb) =>
+			qb
+				.updateTable('memoRecipient')
+				.from('ack')
+				.set((eb) => ({
+					state: 'acknowledged',
+					acknowledgedAt: eb.ref('ack.acknowledgedAt'),
+					acknowledgedVersion: eb.ref('ack.versionNumber'),
+					acknowledgementId: eb.ref('ack.id'),
+					nextReminderAt: null
+				}))
+				.whereRef('memoRecipient.memoId', '=', 'ack.memoId')
+				.whereRef('memoRecipient.userId', '=', 'ack.userId')
+				.returning('memoRecipient.userId')
+		)
+		.selectFrom('ack')
+		.selectAll()
 		.executeTakeFirst();
+}
+
+/**
+ * A person's acknowledgement in one statement, committed on its own (the caller runs it outside
+ * any transaction), in this order: lock the memo for share (an amendment or retraction waits,
+ * other acknowledgements do not) and the person's row for update (a double click waits here),
+ * provided the memo is still published at this version; insert the acknowledgement with its id
+ * drawn beforehand, unless one exists for that version; mark the recipient acknowledged; then
+ * `appendAudit` (an `append_audit_event` call), which takes the audit chain's lock until the
+ * commit that immediately follows. Returns whether the rows were locked, and the inserted
+ * acknowledgement with its audit link (none when it already existed).
+ */
+export async function acknowledgeInOneStatement(
+	db: Database,
+	ack: AcknowledgementRow,
+	appendAudit: RawBuilder<ChainLink>
+): Promise<{ locked: boolean; acknowledgement?: AcknowledgementRow; link?: ChainLink }> {
+	const { rows } = await sql<
+		{ lockedRows: number; auditId: number | null; prevHash: string | null; hash: string | null } & {
+			[K in keyof AcknowledgementRow]: AcknowledgementRow[K] | null;
+		}
+	>`
+		with locked as (
+			select m.id
+			from memo m join memo_recipient r on r.memo_id = m.id and r.user_id = ${ack.userId}
+			where m.id = ${ack.memoId} and m.status = 'published'
+				and m.current_version = ${ack.versionNumber}
+			for share of m for update of r
+		),
+		ack as (
+			insert into memo_acknowledgement
+				(id, memo_id, user_id, version_number, content_hash, acknowledged_at, ip, user_agent,
+				 attested, on_behalf_by, on_behalf_reason)
+			overriding system value
+			select ${ack.id}::bigint, ${ack.memoId}::bigint, ${ack.userId}::bigint,
+				${ack.versionNumber}::int, ${ack.contentHash}, ${ack.acknowledgedAt}::timestamptz,
+				${ack.ip}, ${ack.userAgent}, ${ack.attested}::boolean, ${ack.onBehalfBy}::bigint,
+				${ack.onBehalfReason}
+			from locked
+			on conflict (memo_id, user_id, version_number) do nothing
+			returning *
+		),
+		marked as (
+			update memo_recipient r set state = 'acknowledged', acknowledged_at = ack.acknowledged_at,
+				acknowledged_version = ack.version_number, acknowledgement_id = ack.id,
+				next_reminder_at = null
+			from ack where r.memo_id = ack.memo_id and r.user_id = ack.user_id
+			returning r.user_id
+		),
+		-- After the writes above (it reads their output), so the chain's lock comes last.
+		audited as (
+			select e.id, e.prev_hash, e.hash from marked cross join lateral ${appendAudit} as e
+		)
+		select (select count(*) from locked)::int as locked_rows, ack.*,
+			audited.id as audit_id, audited.prev_hash, audited.hash
+		from (select 1) as one left join ack on true left join audited on true
+	`.execute(db);
+	const { lockedRows, auditId, prevHash, hash, ...row } = rows[0]!;
+	if (row.id === null) return { locked: lockedRows > 0 };
+	return {
+		locked: true,
+		acknowledgement: row as AcknowledgementRow,
+		link: { id: auditId!, prevHash: prevHash!, hash: hash! }
+	};
 }
 
 export async function getAcknowledgement(
@@ -206,6 +299,11 @@ export async function getAcknowledgement(
 		.executeTakeFirst();
 }
 
+/**
+ * Makes an acknowledgement the recipient's current one. `insertAcknowledgement` already does;
+ * kept for the demo seed (src/lib/server/demo/seed-memos.ts), which calls it after
+ * `appendAcknowledgement` (harmless: it writes the same values again).
+ */
 export async function markAcknowledged(db: Database, ack: AcknowledgementRow) {
 	await db
 		.updateTable('memoRecipient')

@@ -1,6 +1,6 @@
 /**
- * Report queries: counts by state, the roll-up along the department tree (one statement), the
- * keyset-paginated list of people, and the rows of the evidence pack.
+ * Report queries: counts by state, the counts with the roll-up along the department tree (one
+ * statement), the keyset-paginated list of people, and the rows of the evidence pack.
  */
 import { sql } from 'kysely';
 import type { Database } from '../db/index.ts';
@@ -30,26 +30,20 @@ export async function getMemoCounts(
 }
 
 /**
- * Each department with recipients in it or below it, with the totals of its whole subtree:
- * counts per department, then each count added to every ancestor, in one statement.
+ * The report's numbers in one statement, from one pass over the memo's recipients: the counts
+ * (as `getMemoCounts`), and each department with recipients in it or below it, with the totals
+ * of its whole subtree: counts per department, then each count added to every ancestor. The
+ * counts are the sums of the per-department ones, so the two always agree.
  */
-export async function getMemoRollup(
+export async function getMemoProgress(
 	db: Database,
 	memoId: number,
 	today: string
-): Promise<MemoRollupRow[]> {
-	const { rows } = await sql<{
-		departmentId: number;
-		name: string;
-		parentId: number | null;
-		total: number;
-		acknowledged: number;
-		viewed: number;
-		pending: number;
-		overdue: number;
-	}>`
+): Promise<{ counts: MemoCounts; rollup: MemoRollupRow[] }> {
+	const { rows } = await sql<{ counts: MemoCounts; rollup: MemoRollupRow[] }>`
 		with recursive per_department as (
-			select department_id, ${countColumns(today)}
+			select department_id, ${countColumns(today)},
+				count(*) filter (where extended)::int as extended
 			from memo_recipient where memo_id = ${memoId}
 			group by department_id
 		),
@@ -59,23 +53,32 @@ export async function getMemoRollup(
 			select up.department_id, d.parent_id
 			from up join department d on d.id = up.ancestor_id
 			where d.parent_id is not null
+		),
+		rollup as (
+			select d.id, d.name, d.parent_id,
+				sum(p.total) as total, sum(p.acknowledged) as acknowledged, sum(p.viewed) as viewed,
+				sum(p.pending) as pending, sum(p.overdue) as overdue
+			from up
+				join per_department p on p.department_id = up.department_id
+				join department d on d.id = up.ancestor_id
+			group by d.id, d.name, d.parent_id
 		)
-		select d.id as department_id, d.name, d.parent_id,
-			sum(p.total)::int as total, sum(p.acknowledged)::int as acknowledged,
-			sum(p.viewed)::int as viewed, sum(p.pending)::int as pending,
-			sum(p.overdue)::int as overdue
-		from up
-			join per_department p on p.department_id = up.department_id
-			join department d on d.id = up.ancestor_id
-		group by d.id, d.name, d.parent_id
-		order by d.name, d.id
+		select
+			(select json_build_object(
+				'total', coalesce(sum(total), 0), 'acknowledged', coalesce(sum(acknowledged), 0),
+				'viewed', coalesce(sum(viewed), 0), 'pending', coalesce(sum(pending), 0),
+				'overdue', coalesce(sum(overdue), 0), 'extended', coalesce(sum(extended), 0),
+				'onBehalf', (select count(*) from memo_acknowledgement a
+					where a.memo_id = ${memoId} and a.on_behalf_by is not null))
+			 from per_department) as counts,
+			(select coalesce(json_agg(json_build_object(
+				'departmentId', id, 'name', name, 'parentId', parent_id,
+				'counts', json_build_object('total', total, 'acknowledged', acknowledged,
+					'viewed', viewed, 'pending', pending, 'overdue', overdue)
+			 ) order by name, id), '[]'::json)
+			 from rollup) as rollup
 	`.execute(db);
-	return rows.map(({ departmentId, name, parentId, ...counts }) => ({
-		departmentId,
-		name,
-		parentId,
-		counts
-	}));
+	return rows[0]!;
 }
 
 export type ReportFilter = {

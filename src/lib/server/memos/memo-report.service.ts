@@ -17,7 +17,7 @@ import { listMemoAuditExcerpt } from './memo-evidence.repository.ts';
 import { canViewMemoReport } from './memo.policy.ts';
 import {
 	getMemoCounts,
-	getMemoRollup,
+	getMemoProgress,
 	listAcknowledgements,
 	listExceptions,
 	listReportPeople,
@@ -53,11 +53,7 @@ export async function getMemoReport(
 	rollup: MemoRollupRow[];
 }> {
 	const memo = await loadReportable(ctx, memoId, 'memo.report');
-	const today = isoDay(now);
-	const [counts, rollup] = await Promise.all([
-		getMemoCounts(db(), memoId, today),
-		getMemoRollup(db(), memoId, today)
-	]);
+	const { counts, rollup } = await getMemoProgress(db(), memoId, isoDay(now));
 	return {
 		memo: {
 			id: memo.id,

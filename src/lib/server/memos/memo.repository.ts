@@ -77,6 +77,65 @@ export async function getMemoForUpdate(db: Database, id: number): Promise<MemoRo
 	return row && toRow(row);
 }
 
+/** What one person's acknowledgement needs to know first, in one read (no locks). */
+export type MemoForRecipient = {
+	memo: MemoRow;
+	/** Their recipient row's state, or null when the memo is not addressed to them. */
+	recipient: { state: string; acknowledgedVersion: number | null } | null;
+	/** The SHA-256 of the current version's content (null before the first version). */
+	currentContentHash: string | null;
+	/**
+	 * A fresh id from the acknowledgements' sequence, so that an acknowledgement's row hash is
+	 * known before it is written (an id left unused is a gap, as after any failed insert).
+	 */
+	nextAcknowledgementId: number;
+};
+
+export async function getMemoForRecipient(
+	db: Database,
+	memoId: number,
+	userId: number
+): Promise<MemoForRecipient | undefined> {
+	const row = await db
+		.selectFrom('memo as m')
+		.leftJoin('memoRecipient as r', (join) =>
+			join.onRef('r.memoId', '=', 'm.id').on('r.userId', '=', userId)
+		)
+		.leftJoin('memoVersion as v', (join) =>
+			join.onRef('v.memoId', '=', 'm.id').onRef('v.number', '=', 'm.currentVersion')
+		)
+		.selectAll('m')
+		.select([
+			'r.userId as recipientUserId',
+			'r.state as recipientState',
+			'r.acknowledgedVersion as recipientAcknowledgedVersion',
+			'v.contentHash as currentContentHash',
+			sql<number>`nextval(pg_get_serial_sequence('memo_acknowledgement', 'id'))`.as(
+				'nextAcknowledgementId'
+			)
+		])
+		.where('m.id', '=', memoId)
+		.executeTakeFirst();
+	if (!row) return undefined;
+	const {
+		recipientUserId,
+		recipientState,
+		recipientAcknowledgedVersion,
+		currentContentHash,
+		nextAcknowledgementId,
+		...memo
+	} = row;
+	return {
+		memo: toRow(memo),
+		recipient:
+			recipientUserId === null
+				? null
+				: { state: recipientState!, acknowledgedVersion: recipientAcknowledgedVersion },
+		currentContentHash,
+		nextAcknowledgementId: Number(nextAcknowledgementId)
+	};
+}
+
 export async function updateMemoRow(
 	db: Database,
 	id: number,

@@ -274,8 +274,11 @@ export async function approveMemo(
 				reviewedAt: now,
 				reviewComment: null
 			});
+			// Published (every recipient row written) before the first audit entry, which holds
+			// every other audited write until the commit; the approval is recorded after.
+			const published = await publishLocked(trx, ctx, approved, approved.publishAt, now);
 			await recordAudit(trx, ctx, { action: 'memo.approve', objectType: 'memo', objectId: memoId });
-			return publishLocked(trx, ctx, approved, approved.publishAt, now);
+			return published;
 		});
 }
 
