@@ -322,7 +322,7 @@ test.describe.serial('a production instance behind an https origin', () => {
 		if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 	});
 
-	test('sends HSTS on every kind of response, and a 500 page with every header when the database is gone', async ({
+	test('sends HSTS on every kind of response, and a 503 page with every header when the database is gone', async ({
 		playwright
 	}) => {
 		const request = await playwright.request.newContext({ baseURL: base });
@@ -350,14 +350,17 @@ test.describe.serial('a production instance behind an https origin', () => {
 		expectSecure(missing.headers(), 'nonce', true);
 
 		relay.cut();
+		// The database gone is an outage: 503 with Retry-After (database-outage.spec.ts), and
+		// still every header.
 		const failed = await request.get('/feed', { headers: { cookie, accept: 'text/html' } });
-		expect(failed.status()).toBe(500);
+		expect(failed.status()).toBe(503);
+		expect(failed.headers()['retry-after']).toBe('30');
 		expect(failed.headers()['content-type']).toMatch(/^text\/html/);
 		expectSecure(failed.headers(), 'fallback', true);
 		const failedApi = await request.get('/api/v1/me', {
 			headers: { cookie, accept: 'application/json' }
 		});
-		expect(failedApi.status()).toBe(500);
+		expect(failedApi.status()).toBe(503);
 		expectSecure(failedApi.headers(), 'fallback', true);
 		await request.dispose();
 	});
