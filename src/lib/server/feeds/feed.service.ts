@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { RequestContext } from '../context.ts';
+import { treeOrder } from '../org/department-tree.ts';
 import { db } from '../db/index.ts';
 import { NotFoundError } from '../errors.ts';
 import { toAttachmentView } from '../files/attachment.repository.ts';
@@ -304,26 +305,13 @@ function departmentMenu(
 	const known = menus.get(key);
 	if (known) return known;
 
-	const visible = departments.filter((d) => !hidden.includes(d.id));
-	const children = new Map<number | null, DepartmentRef[]>();
-	for (const d of visible) children.set(d.parentId, [...(children.get(d.parentId) ?? []), d]);
-	const visibleIds = new Set(visible.map((d) => d.id));
-	const tree: DepartmentOption[] = [];
-	const add = (d: DepartmentRef, depth: number) =>
-		// Options cannot hold markup: em spaces show the tree's depth.
-		tree.push({ id: d.id, label: `${'\u2003'.repeat(depth)}${d.name}` });
-	const walk = (parentId: number | null, depth: number) => {
-		for (const d of children.get(parentId) ?? []) {
-			add(d, depth);
-			walk(d.id, depth + 1);
-		}
-	};
-	// Roots: departments whose parent is not visible (normally just the organisation's root).
-	for (const d of visible)
-		if (d.parentId === null || !visibleIds.has(d.parentId)) {
-			add(d, 0);
-			walk(d.id, 1);
-		}
+	// Options cannot hold markup: em spaces show the tree's depth.
+	const tree = treeOrder(departments.filter((d) => !hidden.includes(d.id))).map(
+		({ department: d, depth }): DepartmentOption => ({
+			id: d.id,
+			label: `${'\u2003'.repeat(depth)}${d.name}`
+		})
+	);
 	menus.set(key, tree);
 	return tree;
 }

@@ -138,15 +138,6 @@ export async function listPeopleNames(
 		.execute();
 }
 
-export async function getUserName(db: Database, userId: number): Promise<string | null> {
-	const row = await db
-		.selectFrom('users')
-		.select('name')
-		.where('id', '=', userId)
-		.executeTakeFirst();
-	return row?.name ?? null;
-}
-
 /**
  * Published memos a person may replace with a new one (those they may retract): all for an
  * administrator, else their own and those issued by departments in `departmentIds`.

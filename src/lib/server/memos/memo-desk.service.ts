@@ -7,8 +7,9 @@ import type { RequestContext } from '../context.ts';
 import { db } from '../db/index.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import { requireActor } from '../feeds/post.service.ts';
-import type { Actor } from '../org/actor.ts';
+import { treeOrder } from '../org/department-tree.ts';
 import { listDepartmentRefsCached } from '../org/department.repository.ts';
+import { getPerson } from '../org/person.repository.ts';
 import {
 	audienceToken,
 	memoFormValues,
@@ -27,7 +28,6 @@ import { renderMarkdown } from '../markdown/render.ts';
 import { loadMemo } from './memo-access.ts';
 import {
 	getReplacedMemo,
-	getUserName,
 	listReplaceableMemos,
 	listAwaitingApproval,
 	listMemosByAuthor,
@@ -39,6 +39,7 @@ import {
 	canApproveMemo,
 	canEditMemo,
 	canIssueFrom,
+	canIssueMemos,
 	canMakeException,
 	canViewMemoReport,
 	issuesToAnyone
@@ -52,11 +53,6 @@ const ROLE_LABELS: Record<string, string> = {
 	admin: 'Administrators'
 };
 
-/** May the actor issue memos at all (from some department)? */
-export function canIssueMemos(actor: Actor): boolean {
-	return issuesToAnyone(actor) || actor.managedDepartmentIds.length > 0;
-}
-
 /**
  * The departments the actor may issue from and address, in tree order and indented: every
  * department they can see for communications staff and administrators, their subtree for a
@@ -64,27 +60,16 @@ export function canIssueMemos(actor: Actor): boolean {
  */
 export async function listIssuerDepartments(ctx: RequestContext): Promise<DepartmentOption[]> {
 	const actor = requireActor(ctx);
-	const refs = await listDepartmentRefsCached(db());
 	const hidden = new Set(actor.hiddenDepartmentIds);
-	const allowed = (id: number) => !hidden.has(id) && canIssueFrom(actor, id);
-	const children = new Map<number | null, typeof refs>();
-	for (const ref of refs) children.set(ref.parentId, [...(children.get(ref.parentId) ?? []), ref]);
-	const options: DepartmentOption[] = [];
-	const walk = (parentId: number | null, depth: number) => {
-		for (const ref of children.get(parentId) ?? []) {
-			const shown = allowed(ref.id);
-			// Non-breaking spaces and a dash show the depth in a native select (no CSS there).
-			if (shown)
-				options.push({
-					id: ref.id,
-					name: ref.name,
-					label: `${'\u00a0\u00a0'.repeat(depth)}${depth ? '– ' : ''}${ref.name}`
-				});
-			walk(ref.id, shown ? depth + 1 : depth);
-		}
-	};
-	walk(null, 0);
-	return options;
+	const refs = await listDepartmentRefsCached(db());
+	return treeOrder(refs.filter((d) => !hidden.has(d.id) && canIssueFrom(actor, d.id))).map(
+		// Options cannot hold markup: non-breaking spaces and a dash show the depth.
+		({ department: d, depth }) => ({
+			id: d.id,
+			name: d.name,
+			label: `${'\u00a0\u00a0'.repeat(depth)}${depth ? '– ' : ''}${d.name}`
+		})
+	);
 }
 
 export type MemoDesk = {
@@ -208,17 +193,17 @@ export async function getMemoDeskView(
 	const approves = memo.status === 'awaiting_approval' && canApproveMemo(actor, memo);
 	if (!edits && !reports && !approves) return null;
 	const unpublished = ['draft', 'awaiting_approval', 'scheduled'].includes(memo.status);
-	const [entries, preview, versions, authorName, departments] = await Promise.all([
+	const [entries, preview, versions, author, departments] = await Promise.all([
 		listAudience(db(), memoId),
 		unpublished ? previewAudience(db(), memoId) : null,
 		listVersions(db(), memoId),
-		getUserName(db(), memo.createdBy),
+		getPerson(db(), memo.createdBy),
 		listDepartmentRefsCached(db())
 	]);
 	const mayIssue = canIssueFrom(actor, memo.issuingDepartmentId);
 	return {
 		status: memo.status,
-		authorName: authorName ?? 'A former colleague',
+		authorName: author?.name ?? 'A former colleague',
 		departmentName: departments.find((d) => d.id === memo.issuingDepartmentId)?.name ?? '',
 		requiresApproval: memo.requiresApproval,
 		reviewComment: memo.reviewComment,

@@ -15,6 +15,11 @@ export function issuesToAnyone(actor: Actor): boolean {
 	return actor.isAdmin || actor.isCommunications;
 }
 
+/** May the actor issue memos at all (from some department)? */
+export function canIssueMemos(actor: Actor): boolean {
+	return issuesToAnyone(actor) || actor.managedDepartmentIds.length > 0;
+}
+
 /** May the actor issue memos in the name of this department? */
 export function canIssueFrom(actor: Actor, departmentId: number): boolean {
 	return issuesToAnyone(actor) || managesDepartment(actor, departmentId);

@@ -1,12 +1,8 @@
 import { error } from '@sveltejs/kit';
 import { requestContext } from '$lib/server/context';
 import { requireActor } from '$lib/server/feeds/post.service';
-import {
-	canIssueMemos,
-	listIssuerDepartments,
-	listMemosToReplace
-} from '$lib/server/memos/memo-desk.service';
-import { issuesToAnyone } from '$lib/server/memos/memo.policy';
+import { listIssuerDepartments, listMemosToReplace } from '$lib/server/memos/memo-desk.service';
+import { canIssueMemos, issuesToAnyone } from '$lib/server/memos/memo.policy';
 import { newMemoFormValues } from '$lib/shared/schemas/memo-form';
 import { saveMemoForm } from '../memo-form.server';
 
