@@ -8,7 +8,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConflictError, ForbiddenError, ValidationError } from '../../src/lib/server/errors.ts';
+import {
+	ConflictError,
+	ForbiddenError,
+	NotFoundError,
+	ValidationError
+} from '../../src/lib/server/errors.ts';
+import { getMemoPage } from '../../src/lib/server/memos/memo-desk.service.ts';
 import { uploadAttachment } from '../../src/lib/server/files/attachment.service.ts';
 import { LocalDiskStorage, useFileStorageForTests } from '../../src/lib/server/files/storage.ts';
 import {
@@ -55,6 +61,11 @@ describe('replacing a memo', () => {
 			.where('id', '=', old.id)
 			.executeTakeFirstOrThrow();
 		expect(row).toEqual({ status: 'superseded', supersededBy: replacement.id });
+		// The new memo's page names the one it replaces; the page is its readers' only.
+		const page = await getMemoPage(as.nina, replacement.id);
+		expect(page.replaces).toEqual({ id: old.id, title: 'Parking rules 2026' });
+		expect(page.desk).toBeNull();
+		await expect(getMemoPage(as.lena, replacement.id)).rejects.toThrow(NotFoundError);
 		const pending = (await listMyPendingMemos(as.nina)).map((m) => m.id);
 		expect(pending).toContain(replacement.id);
 		expect(pending).not.toContain(old.id);

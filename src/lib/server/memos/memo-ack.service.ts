@@ -49,11 +49,13 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
  */
 export async function openMemo(
 	ctx: RequestContext,
-	memoId: number,
+	/** The memo's id, or its row when the caller has read it already (the memo page). */
+	memoOrId: number | MemoRow,
 	now: Date = new Date()
 ): Promise<MemoView> {
 	const actor = requireActor(ctx);
-	const memo = await loadMemo(db(), memoId);
+	const memo = typeof memoOrId === 'number' ? await loadMemo(db(), memoOrId) : memoOrId;
+	const memoId = memo.id;
 	let recipient = await getRecipient(db(), memoId, actor.id);
 	if (!canReadMemo(actor, memo, Boolean(recipient)))
 		throw new NotFoundError('That memo does not exist.');

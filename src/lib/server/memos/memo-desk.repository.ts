@@ -157,17 +157,3 @@ export async function listReplaceableMemos(
 		);
 	return query.orderBy('publishedAt', 'desc').orderBy('id', 'desc').limit(100).execute();
 }
-
-/** The memo a memo replaces (its `supersedes_id`), by id and title. */
-export async function getReplacedMemo(
-	db: Database,
-	memoId: number
-): Promise<{ id: number; title: string } | null> {
-	const row = await db
-		.selectFrom('memo as m')
-		.innerJoin('memo as old', 'old.id', 'm.supersedesId')
-		.select(['old.id', 'old.title'])
-		.where('m.id', '=', memoId)
-		.executeTakeFirst();
-	return row ?? null;
-}

@@ -27,7 +27,6 @@ import type {
 import { renderMarkdown } from '../markdown/render.ts';
 import { loadMemo } from './memo-access.ts';
 import {
-	getReplacedMemo,
 	listReplaceableMemos,
 	listAwaitingApproval,
 	listMemosByAuthor,
@@ -44,7 +43,15 @@ import {
 	canViewMemoReport,
 	issuesToAnyone
 } from './memo.policy.ts';
-import { getVersion, listAudience, listVersions, type MemoRow } from './memo.repository.ts';
+import {
+	getMemo,
+	getVersion,
+	listAudience,
+	listVersions,
+	type MemoRow
+} from './memo.repository.ts';
+import { openMemo } from './memo-ack.service.ts';
+import { listMemoFiles } from './memo-files.service.ts';
 
 const ROLE_LABELS: Record<string, string> = {
 	staff: 'Everyone with the staff role',
@@ -184,10 +191,12 @@ export async function getMemoDraftForm(
  */
 export async function getMemoDeskView(
 	ctx: RequestContext,
-	memoId: number
+	/** The memo's id, or its row when the caller has read it already. */
+	memoOrId: number | MemoRow
 ): Promise<MemoDeskView | null> {
 	const actor = requireActor(ctx);
-	const memo = await loadMemo(db(), memoId);
+	const memo = typeof memoOrId === 'number' ? await loadMemo(db(), memoOrId) : memoOrId;
+	const memoId = memo.id;
 	const edits = canEditMemo(actor, memo);
 	const reports = canViewMemoReport(actor, memo);
 	const approves = memo.status === 'awaiting_approval' && canApproveMemo(actor, memo);
@@ -275,7 +284,23 @@ export async function listMemosToReplace(
 	return listReplaceableMemos(db(), actor.id, actor.isAdmin ? 'all' : actor.managedDepartmentIds);
 }
 
-/** The memo this one replaces, for its readers (the caller has opened this memo). */
-export function memoReplacedBy(memoId: number): Promise<{ id: number; title: string } | null> {
-	return getReplacedMemo(db(), memoId);
+/**
+ * Everything the memo's page shows, reading the memo once: the memo as the caller sees it
+ * (opening it the first time records that they viewed it; NotFoundError when they may not),
+ * its desk for the people who run it, its files, and the memo it replaces.
+ */
+export async function getMemoPage(ctx: RequestContext, memoId: number) {
+	const row = await loadMemo(db(), memoId);
+	const memo = await openMemo(ctx, row);
+	const [desk, files, replaced] = await Promise.all([
+		getMemoDeskView(ctx, row),
+		listMemoFiles(memoId),
+		row.supersedesId ? getMemo(db(), row.supersedesId) : undefined
+	]);
+	return {
+		memo,
+		desk,
+		files,
+		replaces: replaced ? { id: replaced.id, title: replaced.title } : null
+	};
 }

@@ -3,13 +3,8 @@ import { z } from 'zod';
 import { requestContext } from '$lib/server/context';
 import { NotFoundError } from '$lib/server/errors';
 import { failForm } from '$lib/server/http';
-import {
-	acknowledgeMemo,
-	openMemo,
-	SupersededVersionError
-} from '$lib/server/memos/memo-ack.service';
-import { getMemoDeskView, memoReplacedBy } from '$lib/server/memos/memo-desk.service';
-import { listMemoFiles } from '$lib/server/memos/memo-files.service';
+import { acknowledgeMemo, SupersededVersionError } from '$lib/server/memos/memo-ack.service';
+import { getMemoPage } from '$lib/server/memos/memo-desk.service';
 import { publishMemo, retractMemo } from '$lib/server/memos/memo-publish.service';
 import { approveMemo, returnMemo, submitMemo } from '$lib/server/memos/memo.service';
 import { parseInput, formToObject } from '$lib/server/validation';
@@ -21,16 +16,8 @@ import { memoRetractSchema, memoReturnSchema } from '$lib/shared/schemas/memos';
  * for the people who run it, its desk: audience, reach, and the next lifecycle step.
  */
 export async function load(event) {
-	const ctx = requestContext(event);
-	const id = Number(event.params.id);
 	try {
-		const memo = await openMemo(ctx, id);
-		const [desk, files, replaces] = await Promise.all([
-			getMemoDeskView(ctx, id),
-			listMemoFiles(id),
-			memoReplacedBy(id)
-		]);
-		return { memo, desk, files, replaces };
+		return await getMemoPage(requestContext(event), Number(event.params.id));
 	} catch (e) {
 		if (e instanceof NotFoundError) error(404, e.message);
 		throw e;
