@@ -175,6 +175,10 @@ describe('an SMTP outage', () => {
 
 		await startSmtp(smtpPort);
 		await arrival(p.lena.email, /mentioned you/, 20_000);
+		// The row is marked sent once the SMTP server has answered, a moment after the mail lands.
+		await expect
+			.poll(async () => (await emailsOf(p.lena.id))[0]?.state, { timeout: 10_000 })
+			.toBe('sent');
 		const [sent] = await emailsOf(p.lena.id);
 		expect(sent).toMatchObject({ state: 'sent' });
 		expect(sent!.attempts).toBeGreaterThanOrEqual(2);
