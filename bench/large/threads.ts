@@ -72,19 +72,24 @@ export async function seedMessages(conn: Database, base: number, messages: numbe
 				from thread t left join d on d.id = t.department_id
 				where t.id > ${base}
 			),
-			x as (
+			-- Materialised, and before the window: a sort must carry plain numbers, not the
+			-- arrays of the CTEs above (carrying them spilled tens of gigabytes).
+			x as materialized (
 				select g, pg_temp.bench_zipf(${r('g', 111)}, ${threads}) as t,
 					${r('g', 113)} as len_u,
 					floor(${r('g', 114)} * ${SENTENCE_POOL})::int as lo
 				from generate_series(1, ${messages}::int) g
 			),
+			xk as materialized (
+				select x.g, x.t, th.ks[x.t] as k, x.len_u, x.lo from x cross join th
+			),
 			y as (
-				select x.g, x.t, th.ks[x.t] as k,
-					row_number() over (partition by x.t order by x.g) as seq,
-					case when x.len_u < 0.75 then 1 when x.len_u < 0.97 then 2 + floor(x.len_u * 1000)::int % 3
-						else 6 + floor(x.len_u * 10000)::int % 10 end as n_sentences,
-					x.lo
-				from x cross join th
+				select g, t, k,
+					row_number() over (partition by t order by g) as seq,
+					case when len_u < 0.75 then 1 when len_u < 0.97 then 2 + floor(len_u * 1000)::int % 3
+						else 6 + floor(len_u * 10000)::int % 10 end as n_sentences,
+					lo
+				from xk
 			)
 			insert into thread_message (thread_id, seq, author_id, client_key, body_source, body_html,
 				created_at, edited_at)
