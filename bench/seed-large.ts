@@ -245,6 +245,9 @@ if (import.meta.main) {
 			);
 	} finally {
 		await db.destroy();
+		// Connections of the services' own pools end with the server: that is expected here.
+		const { markShuttingDown } = await import('../src/lib/server/lifecycle.ts');
+		markShuttingDown();
 		await stopServer();
 	}
 }

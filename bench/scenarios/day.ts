@@ -201,6 +201,14 @@ async function ramp(
 			};
 			rows.push(row);
 			ctx.log(`${label}: ${describeStep(row)}`);
+			ctx.log(
+				`${label}:   slowest actions (p99): ` +
+					Object.entries(row.byAction)
+						.sort(([, a], [, b]) => b.p99 - a.p99)
+						.slice(0, 5)
+						.map(([action, l]) => `${action} ${l.p99} ms (mean ${l.mean}, ${l.count}×)`)
+						.join(', ')
+			);
 			// The floor (first step) is the comparison, and meets caches still cold: go on past it.
 			if (!row.held && index > 0) break;
 		}
