@@ -82,9 +82,8 @@ export class UsageSampler {
 	readonly #proxyPids: number[];
 	readonly #pgDir: string | null;
 	#timer: NodeJS.Timeout | undefined;
-	#start = { app: 0, proxy: 0, pg: 0, self: 0, machine: { busy: 0, total: 0 }, at: 0 };
+	#start = { app: 0, proxy: 0, self: 0, machine: { busy: 0, total: 0 }, at: 0 };
 	#peakRss = 0;
-	#pgPids: number[] = [];
 
 	constructor(appPids: number[], postgresDataDir: string | null, proxyPids: number[] = []) {
 		this.#appPids = appPids;
@@ -92,17 +91,29 @@ export class UsageSampler {
 		this.#pgDir = postgresDataDir;
 	}
 
-	#pgTicks(): number {
-		return this.#pgPids.reduce((a, pid) => a + cpuTicks(pid), 0);
+	#pgStart = new Map<number, number>();
+
+	/**
+	 * PostgreSQL's ticks since `start()`, per process: a backend that ended meanwhile is left out
+	 * (its last ticks are gone with it), one that began counts from zero.
+	 */
+	#pgDelta(): number {
+		let ticks = 0;
+		for (const pid of this.#pgDir ? postgresPids(this.#pgDir) : []) {
+			const now = cpuTicks(pid);
+			if (now > 0) ticks += now - (this.#pgStart.get(pid) ?? 0);
+		}
+		return ticks;
 	}
 
 	start(): void {
-		this.#pgPids = this.#pgDir ? postgresPids(this.#pgDir) : [];
+		this.#pgStart = new Map(
+			(this.#pgDir ? postgresPids(this.#pgDir) : []).map((pid) => [pid, cpuTicks(pid)])
+		);
 		const self = process.cpuUsage();
 		this.#start = {
 			app: this.#appPids.reduce((a, pid) => a + cpuTicks(pid), 0),
 			proxy: this.#proxyPids.reduce((a, pid) => a + cpuTicks(pid), 0),
-			pg: this.#pgTicks(),
 			self: (self.user + self.system) / 1000,
 			machine: machineTicks(),
 			at: performance.now()
@@ -128,7 +139,7 @@ export class UsageSampler {
 			appCpuPercent: percent(
 				this.#appPids.reduce((a, pid) => a + cpuTicks(pid), 0) - this.#start.app
 			),
-			postgresCpuPercent: percent(this.#pgTicks() - this.#start.pg),
+			postgresCpuPercent: percent(this.#pgDelta()),
 			proxyCpuPercent: percent(
 				this.#proxyPids.reduce((a, pid) => a + cpuTicks(pid), 0) - this.#start.proxy
 			),
