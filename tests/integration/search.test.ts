@@ -241,27 +241,6 @@ describe('matching and ranking', () => {
 		expect((await suggestFor(builder, 'hannah fis'))[0]).toMatchObject({ kind: 'person' });
 	});
 
-	it('suggests titles of any age but only recent bodies; search still finds old bodies', async () => {
-		const post = await createPost(await as(builder), {
-			audience: works.id,
-			body: 'The quillwort survey closes soon',
-			announcement: false,
-			attachmentIds: []
-		});
-		await index();
-		expect((await suggestFor(builder, 'quillw')).map((s) => s.url)).toContain(`/posts/${post.id}`);
-		await sql`
-			update search_document set updated_at = now() - interval '90 days'
-			where kind = 'post' and source_id = ${post.id}
-		`.execute(db);
-		expect((await suggestFor(builder, 'quillw')).map((s) => s.url)).not.toContain(
-			`/posts/${post.id}`
-		);
-		expect((await search(builder, { q: 'quillwort' })).hits.map((h) => h.url)).toContain(
-			`/posts/${post.id}`
-		);
-	});
-
 	it('escapes user text in snippets: only the highlight is markup', async () => {
 		await createPost(await as(builder), {
 			audience: works.id,

@@ -147,14 +147,9 @@ const RECENT_DAYS = 30;
  * RECENT_DAYS (a walk of the updated_at index that the window bounds), and only when those are
  * too few, the newest of the older matches through the GIN index alone (the `+ interval '0'`
  * keeps the planner off the index walk, which would cross the whole table when matches are
- * rare). Title matches come from their own small index. `older: false` leaves the older body
- * matches out (suggestions).
+ * rare). Title matches come from their own small index.
  */
-export function candidateRows(
-	where: RawBuilder<unknown>,
-	limit: number,
-	{ older = true }: { older?: boolean } = {}
-): RawBuilder<unknown> {
+export function candidateRows(where: RawBuilder<unknown>, limit: number): RawBuilder<unknown> {
 	return sql`
 		title_hits as (
 			select d.kind, d.source_id from search_document d, q
@@ -169,7 +164,7 @@ export function candidateRows(
 		),
 		older as (
 			select d.kind, d.source_id from search_document d, q
-			where ${older ? sql`true` : sql`false`} and (select count(*) from recent) < ${limit}
+			where (select count(*) from recent) < ${limit}
 				and d.document @@ q.query and ${where}
 				and d.updated_at <= now() - make_interval(days => ${RECENT_DAYS})
 			order by d.updated_at + interval '0' desc limit ${limit}
@@ -279,10 +274,7 @@ export type SuggestionRow = {
 
 /**
  * As-you-type suggestions for a prefix tsquery (built by the service from letters and digits
- * only), titled documents (pages, people, threads) of any age first, then the best body matches
- * of the last RECENT_DAYS. Older bodies are left to the search itself: a short prefix matches
- * thousands of them, and fetching those on every keystroke took 61% of the database's time in
- * the `day` benchmark (mean 212 ms per suggestion at 3 million documents).
+ * only), titled documents (pages, people, threads) first, then the best body matches.
  */
 export async function suggestByPrefix(
 	db: Database,
@@ -293,7 +285,7 @@ export async function suggestByPrefix(
 	// The same two candidate branches as a search, smaller: a short prefix matches a great deal.
 	const { rows } = await sql<SuggestionRow>`
 		with q as (select to_tsquery('commons', ${prefixQuery}) as query),
-		${candidateRows(visibleTo(viewer), SUGGEST_CANDIDATES, { older: false })},
+		${candidateRows(visibleTo(viewer), SUGGEST_CANDIDATES)},
 		best as (
 			select d.kind, d.source_id,
 				((d.title <> '' and to_tsvector('commons', d.title) @@ q.query)::int
