@@ -18,7 +18,7 @@ import { createDb } from '../../src/lib/server/db/index.ts';
 import { freePort, type RunningApp } from '../lib/app.ts';
 import { prepareDayDatabase, type DayDatabase } from '../lib/day/database.ts';
 import { HttpClient } from '../lib/day/http.ts';
-import { Person, type World } from '../lib/day/person.ts';
+import { actionMix, Person, type World } from '../lib/day/person.ts';
 import { topQueries, type TopQuery } from '../lib/day/plans.ts';
 import { startProxy, type RunningProxy } from '../lib/day/proxy.ts';
 import { StepRecorder, THRESHOLDS, type StepSummary } from '../lib/day/recorder.ts';
@@ -131,7 +131,8 @@ async function ramp(
 			recorder: () => recorder,
 			sent: new Map(),
 			present: new Map(),
-			random: random(42 + instances)
+			random: random(42 + instances),
+			mix: actionMix()
 		};
 		const appPids = apps.map((a) => findAppPid(a)).filter((p): p is number => p !== null);
 		const label = `${instances} instance${instances > 1 ? 's' : ''}${proxy ? ' behind the proxy' : ''}`;
@@ -275,7 +276,8 @@ const scenario: Scenario = {
 				`thresholds: mean ≤ ${THRESHOLDS.meanMs} ms, p99 ≤ ${THRESHOLDS.p99Ms} ms, 5xx < ` +
 					`${THRESHOLDS.serverErrorRate * 100}%, delivery p99 ≤ ${THRESHOLDS.deliveryP99Ms} ms; ` +
 					`think time ${thinkSeconds()} s; steps ${steps.join(', ')}; ${ctx.options.duration} s each ` +
-					`after ${ctx.options.warmup} s`
+					`after ${ctx.options.warmup} s` +
+					(process.env.BENCH_DAY_SKIP ? `; without: ${process.env.BENCH_DAY_SKIP}` : '')
 			);
 			const configurations = ctx.options.instances > 1 ? [1, ctx.options.instances] : [1];
 			for (const instances of configurations) {
@@ -310,6 +312,7 @@ const scenario: Scenario = {
 				dataset: database.dataset,
 				thresholds: THRESHOLDS,
 				thinkSeconds: thinkSeconds(),
+				mix: actionMix(),
 				heldPeople: outcomes.map((o) => ({ instances: o.instances, people: o.held?.people ?? 0 }))
 			});
 		return rows;

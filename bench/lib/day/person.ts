@@ -43,7 +43,25 @@ export const ACTION_WEIGHTS: [string, number][] = [
 	['memo', 4],
 	['write post', 1]
 ];
-const TOTAL_WEIGHT = ACTION_WEIGHTS.reduce((a, [, w]) => a + w, 0);
+
+/**
+ * The mix without the actions named in BENCH_DAY_SKIP (comma-separated, e.g. `search`): to see
+ * what the rest of the app holds when one part is the bottleneck. The others keep their shares.
+ */
+export function actionMix(skip = process.env.BENCH_DAY_SKIP ?? ''): [string, number][] {
+	const skipped = new Set(
+		skip
+			.split(',')
+			.map((s) => s.trim())
+			.filter(Boolean)
+	);
+	for (const name of skipped)
+		if (!ACTION_WEIGHTS.some(([action]) => action === name))
+			throw new Error(
+				`BENCH_DAY_SKIP: no action ${JSON.stringify(name)} (${ACTION_WEIGHTS.map(([a]) => a).join(', ')})`
+			);
+	return ACTION_WEIGHTS.filter(([action]) => !skipped.has(action));
+}
 const ACK_TIMEOUT_MS = 30_000;
 
 /** What every simulated person shares: the app, the targets, the current step's recorder. */
@@ -60,6 +78,8 @@ export type World = {
 	/** Who has which thread open. */
 	present: Map<number, Set<number>>;
 	random: () => number;
+	/** The actions and their weights (see `actionMix`). */
+	mix: [string, number][];
 };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -232,8 +252,9 @@ export class Person {
 	}
 
 	async act(): Promise<void> {
-		let r = this.#world.random() * TOTAL_WEIGHT;
-		const action = ACTION_WEIGHTS.find(([, w]) => (r -= w) < 0)?.[0] ?? 'feed';
+		const mix = this.#world.mix;
+		let r = this.#world.random() * mix.reduce((a, [, w]) => a + w, 0);
+		const action = mix.find(([, w]) => (r -= w) < 0)?.[0] ?? 'feed';
 		const t = this.#world.targets;
 		if (action !== 'chat' && action !== 'thread') this.#leaveThread();
 		switch (action) {
