@@ -6,7 +6,7 @@
  *   "Social club"), 15% of the rest too, the others belong to a bench department chosen with
  *   the departments' 1/k skew;
  * - each message goes to thread k with probability in proportion to 1/k, so a few threads are
- *   very busy (the first holds about a tenth of all messages) and most have a handful;
+ *   very busy (the first holds about 7.5% of all messages) and most have a handful;
  * - messages are spread over two years in id order, interleaved across threads as in a real
  *   table; the per-thread sequence numbers follow that order; authors are members of the
  *   thread's department (anyone for organisation-wide threads);
