@@ -110,12 +110,35 @@ async function rowCounts(url: string): Promise<Record<string, number>> {
 	});
 }
 
+/** Prepares the database (see the top of this file); a failure on the way leaves nothing behind. */
 export async function prepareDayDatabase(log: (line: string) => void): Promise<DayDatabase> {
+	const reuse = process.env.BENCH_DAY_DATA_DIR;
+	const temp = reuse ? null : fs.mkdtempSync(path.join(os.tmpdir(), 'commons-day-'));
+	try {
+		return await prepare(log, temp);
+	} catch (error) {
+		if (temp) {
+			// A server of ours may still run in the folder: stop it, then remove the folder.
+			const pidFile = path.join(temp, 'postgres', 'postmaster.pid');
+			if (fs.existsSync(pidFile)) {
+				try {
+					process.kill(Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]), 'SIGINT');
+					await new Promise((resolve) => setTimeout(resolve, 3000));
+				} catch {
+					// already gone
+				}
+			}
+			fs.rmSync(temp, { recursive: true, force: true });
+		}
+		throw error;
+	}
+}
+
+async function prepare(log: (line: string) => void, temp: string | null): Promise<DayDatabase> {
 	const reuse = process.env.BENCH_DAY_DATA_DIR;
 	const size = process.env.BENCH_DAY_SIZE ?? 'large';
 	if (!reuse && !SIZES[size])
 		throw new Error(`BENCH_DAY_SIZE must be one of ${Object.keys(SIZES).join(', ')} (got ${size})`);
-	const temp = reuse ? null : fs.mkdtempSync(path.join(os.tmpdir(), 'commons-day-'));
 	if (temp) fs.chmodSync(temp, 0o755);
 	const dataDir = reuse ? path.resolve(reuse, 'postgres') : path.join(temp!, 'postgres');
 	if (reuse && !fs.existsSync(path.join(dataDir, 'PG_VERSION')))
