@@ -28,7 +28,8 @@ const SCENARIOS: Record<string, () => Promise<{ default: Scenario }>> = {
 	'sign-in': () => import('./scenarios/sign-in.ts'),
 	'feed-home': () => import('./scenarios/feed-home.ts'),
 	'thread-fanout': () => import('./scenarios/thread-fanout.ts'),
-	search: () => import('./scenarios/search.ts')
+	search: () => import('./scenarios/search.ts'),
+	day: () => import('./scenarios/day.ts')
 };
 
 const RESULTS_DIR = path.join(ROOT, 'bench', 'results');
@@ -116,7 +117,9 @@ async function main(): Promise<number> {
 		options: {
 			duration: options.duration,
 			connections: options.connections,
-			warmup: options.warmup
+			warmup: options.warmup,
+			instances: options.instances,
+			steps: options.steps
 		}
 	};
 	const m = header.machine;

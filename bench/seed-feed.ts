@@ -33,6 +33,8 @@ export type FeedSeedOptions = {
 	viewer?: string;
 	/** How many of the busiest bench departments the viewer follows (default 20). */
 	follows?: number;
+	/** Called as each step ends (the large-organisation seeder prints them as they come). */
+	onStep?: (step: { step: string; seconds: number }) => void;
 };
 
 export type FeedSeedResult = {
@@ -145,7 +147,7 @@ const PARALLEL = 2;
  * so it does not depend on the order PostgreSQL evaluates rows in), and `pg_temp.bench_zipf(r, n)`,
  * an ordinal 1..n with probability in proportion to 1/k (n^r is log-uniform).
  */
-async function onSeededConnection<T>(
+export async function onSeededConnection<T>(
 	db: Database,
 	seed: number,
 	fn: (conn: Database) => Promise<T>
@@ -202,7 +204,9 @@ export async function seedFeed(db: Database, options: FeedSeedOptions): Promise<
 	const timed = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
 		const t = performance.now();
 		const result = await work();
-		steps.push({ step: name, seconds: Math.round(performance.now() - t) / 1000 });
+		const done = { step: name, seconds: Math.round(performance.now() - t) / 1000 };
+		steps.push(done);
+		options.onStep?.(done);
 		return result;
 	};
 

@@ -2,7 +2,13 @@
 import { parseArgs } from 'node:util';
 import type { LoadOptions } from './types.ts';
 
-export const DEFAULTS: LoadOptions = { duration: 10, connections: 25, warmup: 2 };
+export const DEFAULTS: LoadOptions = {
+	duration: 10,
+	connections: 25,
+	warmup: 2,
+	instances: 1,
+	steps: null
+};
 
 export type RunOptions = LoadOptions & {
 	/** Scenario names to run; empty means all of them. */
@@ -18,6 +24,8 @@ export const USAGE = `Usage: npm run bench -- [flags]
   --duration <s>        measured seconds per target (whole seconds, default ${DEFAULTS.duration})
   --connections <n>     concurrent connections (default ${DEFAULTS.connections})
   --warmup <s>          unmeasured seconds per target before measuring (default ${DEFAULTS.warmup}, 0 skips)
+  --instances <n>       app instances behind a local proxy, for \`day\` (default 1; 2 also runs 1 for the gain)
+  --steps <a,b,…>       load steps for \`day\`: active people per step (default 10,100,250,500,750,1000,1500,2000,3000)
   --build               run \`vite build\` first even if build/ exists
   --list                list the scenarios and exit
   --help                show this help`;
@@ -38,6 +46,19 @@ function wholeNumber(
 	return n;
 }
 
+/** `10,100,250`: whole numbers of at least 1, ascending. */
+function parseSteps(value: string): number[] {
+	const steps = value.split(',').map((s) => Number(s.trim()));
+	if (
+		!steps.length ||
+		steps.some((n, i) => !Number.isInteger(n) || n < 1 || (i > 0 && n <= steps[i - 1]!))
+	)
+		throw new Error(
+			`--steps must be ascending whole numbers, e.g. 10,100,250 (got ${JSON.stringify(value)})`
+		);
+	return steps;
+}
+
 /** Parses argv (without node and the script); throws an Error with a one-line message. */
 export function parseRunOptions(argv: string[]): RunOptions {
 	const { values } = parseArgs({
@@ -49,6 +70,8 @@ export function parseRunOptions(argv: string[]): RunOptions {
 			duration: { type: 'string' },
 			connections: { type: 'string' },
 			warmup: { type: 'string' },
+			instances: { type: 'string' },
+			steps: { type: 'string' },
 			build: { type: 'boolean', default: false },
 			list: { type: 'boolean', default: false },
 			help: { type: 'boolean', short: 'h', default: false }
@@ -62,6 +85,8 @@ export function parseRunOptions(argv: string[]): RunOptions {
 		duration: wholeNumber('duration', values.duration, DEFAULTS.duration, 1),
 		connections: wholeNumber('connections', values.connections, DEFAULTS.connections, 1),
 		warmup: wholeNumber('warmup', values.warmup, DEFAULTS.warmup, 0),
+		instances: wholeNumber('instances', values.instances, DEFAULTS.instances, 1),
+		steps: values.steps === undefined ? null : parseSteps(values.steps),
 		build: values.build,
 		list: values.list,
 		help: values.help

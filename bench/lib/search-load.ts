@@ -23,7 +23,7 @@ export type BenchQuery = {
 };
 
 /** A small deterministic generator (mulberry32), so a seed always gives the same mix. */
-function random(seed: number): () => number {
+export function random(seed: number): () => number {
 	let a = seed >>> 0;
 	return () => {
 		a = (a + 0x6d2b79f5) >>> 0;

@@ -13,6 +13,10 @@ export type LoadOptions = {
 	connections: number;
 	/** Seconds of unmeasured load per target just before its measurement (0 skips it). */
 	warmup: number;
+	/** App instances behind a local proxy, for scenarios that scale out (`day`); default 1. */
+	instances: number;
+	/** Load steps for scenarios that ramp (`day`: active people per step); null: their default. */
+	steps: number[] | null;
 };
 
 /** What a scenario measures: one URL of a running app, with optional request details. */

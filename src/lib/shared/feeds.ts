@@ -1,5 +1,23 @@
-/** What the feed pages and the JSON API show of posts and comments. */
-import type { ReactionKind } from './schemas/feeds.ts';
+/**
+ * What the feed pages and the JSON API show of posts and comments, and the limits and kinds the
+ * forms show. No zod here: components import this module, and zod would ship to the browser.
+ */
+
+export const POST_MAX_LENGTH = 20_000;
+export const COMMENT_MAX_LENGTH = 5_000;
+export const MAX_ATTACHMENTS_PER_POST = 10;
+
+export const REACTION_KINDS = ['like', 'celebrate', 'support', 'insightful', 'curious'] as const;
+export type ReactionKind = (typeof REACTION_KINDS)[number];
+
+/** How each reaction shows: an emoji and the word a screen reader announces. */
+export const REACTION_LABELS: Record<ReactionKind, { emoji: string; label: string }> = {
+	like: { emoji: '👍', label: 'Like' },
+	celebrate: { emoji: '🎉', label: 'Celebrate' },
+	support: { emoji: '💙', label: 'Support' },
+	insightful: { emoji: '💡', label: 'Insightful' },
+	curious: { emoji: '🤔', label: 'Curious' }
+};
 
 export type PersonRef = { id: number; name: string; title: string };
 export type DepartmentRefView = { id: number; name: string; slug: string };

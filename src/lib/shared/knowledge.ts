@@ -4,6 +4,12 @@
 
 import type { AttachmentView } from './feeds.ts';
 
+export const PAGE_TITLE_MAX = 200;
+export const PAGE_BODY_MAX = 100_000;
+export const PAGE_SUMMARY_MAX = 300;
+/** The organisation-wide space's name in URLs; no department may take it (see org schemas). */
+export const ORGANISATION_SPACE = 'organisation';
+
 /** One heading of a page, for its table of contents. */
 export type TocEntryView = { level: number; id: string; text: string };
 

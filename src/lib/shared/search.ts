@@ -2,7 +2,18 @@
  * What search answers, for the search page, the header box and the JSON API alike.
  * `titleHtml` and `snippetHtml` are escaped text whose only markup is <mark> around the matches.
  */
-import type { SearchKind } from './schemas/search.ts';
+
+/** What search covers. `thread` is a thread by its title; `message` is one message in it. */
+export const SEARCH_KINDS = [
+	'page',
+	'post',
+	'comment',
+	'thread',
+	'message',
+	'memo',
+	'person'
+] as const;
+export type SearchKind = (typeof SEARCH_KINDS)[number];
 
 export type SearchHit = {
 	kind: SearchKind;

@@ -1,5 +1,7 @@
 /** What thread pages, the socket events and the JSON API show of threads and messages. */
-import type { ReactionKind } from './schemas/feeds.ts';
+import type { ReactionKind } from './feeds.ts';
+
+export const MESSAGE_MAX_LENGTH = 10_000;
 
 /** Reactions on a message, the same for every viewer (the client works out its own). */
 export type MessageReaction = { kind: ReactionKind; userIds: number[] };

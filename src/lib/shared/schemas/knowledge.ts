@@ -3,11 +3,14 @@
  */
 import { z } from 'zod';
 
-export const PAGE_TITLE_MAX = 200;
-export const PAGE_BODY_MAX = 100_000;
-export const PAGE_SUMMARY_MAX = 300;
-/** The organisation-wide space's name in URLs; no department may take it (see org schemas). */
-export const ORGANISATION_SPACE = 'organisation';
+import { PAGE_BODY_MAX, PAGE_SUMMARY_MAX, PAGE_TITLE_MAX } from '../knowledge.ts';
+
+export {
+	ORGANISATION_SPACE,
+	PAGE_BODY_MAX,
+	PAGE_SUMMARY_MAX,
+	PAGE_TITLE_MAX
+} from '../knowledge.ts';
 
 const title = z
 	.string({ error: 'Give the page a title.' })

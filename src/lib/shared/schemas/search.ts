@@ -1,16 +1,8 @@
 import { z } from 'zod';
 
-/** What search covers. `thread` is a thread by its title; `message` is one message in it. */
-export const SEARCH_KINDS = [
-	'page',
-	'post',
-	'comment',
-	'thread',
-	'message',
-	'memo',
-	'person'
-] as const;
-export type SearchKind = (typeof SEARCH_KINDS)[number];
+import { SEARCH_KINDS } from '../search.ts';
+
+export { SEARCH_KINDS, type SearchKind } from '../search.ts';
 
 /** Longer queries are cut here (and the answer says so) rather than refused: people paste. */
 export const SEARCH_QUERY_MAX_LENGTH = 200;

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { REACTION_KINDS } from './feeds.ts';
 
-export const MESSAGE_MAX_LENGTH = 10_000;
+import { MESSAGE_MAX_LENGTH } from '../threads.ts';
+
+export { MESSAGE_MAX_LENGTH } from '../threads.ts';
 
 const id = z.coerce.number().int().positive();
 const seq = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
