@@ -89,9 +89,8 @@ const SOURCE_OFFSET = 1_000_000_000;
  */
 export const SEARCH_LOAD_INDEXES: Record<string, RawBuilder<unknown>> = {
 	search_document_fts_idx: sql`create index search_document_fts_idx on search_document using gin (document)`,
-	search_document_title_fts_idx: sql`
-		create index search_document_title_fts_idx on search_document
-		using gin (to_tsvector('commons', title)) where title <> ''`,
+	search_title_fts_idx: sql`
+		create index search_title_fts_idx on search_title using gin (to_tsvector('commons', title))`,
 	search_document_updated_idx: sql`create index search_document_updated_idx on search_document (updated_at)`
 };
 

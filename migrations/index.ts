@@ -17,6 +17,7 @@ import * as memoFilesAndSupersession from './2026_12_03_1400_memo_files_and_supe
 import * as createRateLimit from './2026_12_03_1600_create_rate_limit.ts';
 import * as createAuditAppend from './2026_12_03_1700_create_audit_append.ts';
 import * as tuneMemoIndexes from './2026_12_03_1710_tune_memo_indexes.ts';
+import * as createSearchTitle from './2026_12_03_1800_create_search_title.ts';
 
 export const migrations: Record<string, Migration> = {
 	'2026_11_22_0900_create_organisation': createOrganisation,
@@ -31,5 +32,6 @@ export const migrations: Record<string, Migration> = {
 	'2026_12_03_1400_memo_files_and_supersession': memoFilesAndSupersession,
 	'2026_12_03_1600_create_rate_limit': createRateLimit,
 	'2026_12_03_1700_create_audit_append': createAuditAppend,
-	'2026_12_03_1710_tune_memo_indexes': tuneMemoIndexes
+	'2026_12_03_1710_tune_memo_indexes': tuneMemoIndexes,
+	'2026_12_03_1800_create_search_title': createSearchTitle
 };

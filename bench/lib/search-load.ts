@@ -9,7 +9,8 @@ import type { ViewerFilter } from '../../src/lib/server/search/search-engine.ts'
 import {
 	CANDIDATES,
 	candidateRows,
-	visibleTo
+	visibleTo,
+	webSearchQuery
 } from '../../src/lib/server/search/search.repository.ts';
 import { percentile } from './load.ts';
 import type { Measurement } from './types.ts';
@@ -206,8 +207,7 @@ export async function explainSearch(db: Database, viewer: ViewerFilter, vocabula
 	for (const word of [vocabulary[0]!, vocabulary[5000]!]) {
 		const { rows } = await sql<Record<string, string>>`
 			explain (analyze, buffers, costs off)
-			with q as (select websearch_to_tsquery('commons', ${word}) as query),
-			${candidateRows(visibleTo(viewer), CANDIDATES)}
+			with ${candidateRows(webSearchQuery(word), visibleTo(viewer), CANDIDATES)}
 			select * from candidates
 		`.execute(db);
 		lines.push(`candidates for "${word}":`, ...rows.map((r) => `  ${Object.values(r)[0]}`));

@@ -12,7 +12,7 @@
  * (the app's own fresh database would be empty: the seeding needs a connection to it first).
  */
 import { createDb } from '../../src/lib/server/db/index.ts';
-import { ensureDatabase } from '../../src/lib/server/db/embedded.ts';
+import { defaultSharedBuffers, ensureDatabase } from '../../src/lib/server/db/embedded.ts';
 import { migrateToLatest } from '../../src/lib/server/db/migrate.ts';
 import { startScratchPostgres } from '../../src/lib/server/db/scratch.ts';
 import { seedDemoOrganisation } from '../../src/lib/server/demo/seed.ts';
@@ -62,7 +62,8 @@ const scenario: Scenario = {
 	description: `SSR of /feed for a reader following ${FOLLOWED} departments among 1M posts, next to /baseline`,
 	async run(ctx) {
 		const posts = postsToSeed();
-		const server = await startScratchPostgres();
+		// Sized as the app's own embedded server sizes it (tests keep PostgreSQL's 128 MB).
+		const server = await startScratchPostgres({ sharedBuffers: defaultSharedBuffers() });
 		try {
 			await ensureDatabase(server.urlFor('postgres'), 'commons');
 			const url = server.urlFor('commons');

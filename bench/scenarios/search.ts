@@ -8,7 +8,7 @@
  * Targets: API p95 under 30 ms; new content searchable within 1 s.
  */
 import { createDb } from '../../src/lib/server/db/index.ts';
-import { ensureDatabase } from '../../src/lib/server/db/embedded.ts';
+import { defaultSharedBuffers, ensureDatabase } from '../../src/lib/server/db/embedded.ts';
 import { migrateToLatest } from '../../src/lib/server/db/migrate.ts';
 import { startScratchPostgres } from '../../src/lib/server/db/scratch.ts';
 import { seedDemoOrganisation } from '../../src/lib/server/demo/seed.ts';
@@ -48,7 +48,8 @@ const scenario: Scenario = {
 	description: `${SEARCHERS} concurrent searchers over 1M documents through /api/v1/search, next to the same SQL run directly`,
 	async run(ctx) {
 		const documents = documentsToSeed();
-		const server = await startScratchPostgres();
+		// Sized as the app's own embedded server sizes it (tests keep PostgreSQL's 128 MB).
+		const server = await startScratchPostgres({ sharedBuffers: defaultSharedBuffers() });
 		try {
 			await ensureDatabase(server.urlFor('postgres'), 'commons');
 			const url = server.urlFor('commons');

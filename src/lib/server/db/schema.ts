@@ -434,6 +434,15 @@ export interface SearchOutbox {
   sourceId: number;
 }
 
+export interface SearchTitle {
+  allowedUserIds: ArrayType<number> | null;
+  departmentId: number | null;
+  kind: string;
+  sourceId: number;
+  title: string;
+  updatedAt: Timestamp;
+}
+
 export interface SearchWord {
   word: string;
 }
@@ -565,6 +574,7 @@ export interface DB {
   roleAssignment: RoleAssignment;
   searchDocument: SearchDocument;
   searchOutbox: SearchOutbox;
+  searchTitle: SearchTitle;
   searchWord: SearchWord;
   session: Session;
   signInThrottle: SignInThrottle;

@@ -5,12 +5,18 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startEmbeddedPostgres, type EmbeddedServer } from './embedded.ts';
+import { startEmbeddedPostgres, type EmbeddedOptions, type EmbeddedServer } from './embedded.ts';
 
-export async function startScratchPostgres(): Promise<EmbeddedServer> {
+export async function startScratchPostgres(
+	options: Pick<EmbeddedOptions, 'sharedBuffers'> = {}
+): Promise<EmbeddedServer> {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'commons-pg-'));
 	fs.chmodSync(dir, 0o755);
-	const server = await startEmbeddedPostgres({ dir: path.join(dir, 'data'), fast: true });
+	const server = await startEmbeddedPostgres({
+		dir: path.join(dir, 'data'),
+		fast: true,
+		...options
+	});
 	return {
 		urlFor: server.urlFor,
 		async stop() {

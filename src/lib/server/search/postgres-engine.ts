@@ -6,7 +6,6 @@
 import type { Database } from '../db/index.ts';
 import { SEARCH_KINDS, type SearchKind } from '../../shared/schemas/search.ts';
 import { decodeCursor, encodeCursor, type SearchCursor } from './cursor.ts';
-import type { RawBuilder } from 'kysely';
 import type {
 	EngineHit,
 	EngineResult,
@@ -26,7 +25,8 @@ import {
 	syncDocuments,
 	webSearchQuery,
 	type DocumentFilters,
-	type DocumentHitRow
+	type DocumentHitRow,
+	type TextQuery
 } from './search.repository.ts';
 
 const WORD = /[\p{L}\p{N}]+/gu;
@@ -99,19 +99,26 @@ function wordsOf(text: string): string[] {
 	return (text.normalize('NFKC').toLowerCase().match(WORD) ?? []).slice(0, 10);
 }
 
-/** One page (and on the first page, the counts) for a tsquery. */
+/**
+ * One page (and on the first page, the counts) for a tsquery. Over every kind the counts come
+ * with the page (from its candidates); with a type filter the candidates hold only that type, so
+ * the other types are counted on their own.
+ */
 async function pageOf(
 	db: Database,
-	tsquery: RawBuilder<unknown>,
+	query: TextQuery,
 	filters: DocumentFilters,
 	cursor: SearchCursor | null,
 	limit: number
 ) {
-	const [rows, counted] = await Promise.all([
-		searchByWords(db, tsquery, filters, cursor?.key ?? null, limit + 1),
-		cursor ? null : countByWords(db, tsquery, filters)
+	const key = cursor?.key ?? null;
+	if (!cursor && !filters.kinds.length)
+		return searchByWords(db, query, filters, key, limit + 1, true);
+	const [found, counted] = await Promise.all([
+		searchByWords(db, query, filters, key, limit + 1),
+		cursor ? null : countByWords(db, query, filters)
 	]);
-	return { rows, counted };
+	return { rows: found.rows, counted };
 }
 
 export const postgresEngine: SearchEngine = {

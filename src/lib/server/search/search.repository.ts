@@ -84,7 +84,10 @@ export type DocumentFilters = {
 
 function filtered(filters: DocumentFilters, withKinds: boolean): RawBuilder<unknown> {
 	const parts = [visibleTo(filters.viewer)];
-	if (withKinds && filters.kinds.length) parts.push(sql`d.kind = any(${filters.kinds}::text[])`);
+	// `|| ''` keeps the planner from ANDing the primary key's kind entries into the bitmap (a
+	// tenth of the table read to drop rows the heap check drops anyway for free).
+	if (withKinds && filters.kinds.length)
+		parts.push(sql`(d.kind || '') = any(${filters.kinds}::text[])`);
 	if (filters.departmentIds) {
 		const ids = filters.departmentIds.filter((id): id is number => id !== null);
 		const organisation = filters.departmentIds.includes(null);
@@ -130,42 +133,71 @@ export async function hasSearchableWords(db: Database, text: string): Promise<bo
 }
 
 /**
- * How many of the newest matches are ranked when a word is common: the newest CANDIDATES title
- * matches (on their own branch, so a title match is not crowded out by bodies) and the newest
- * CANDIDATES matches anywhere. Older matches of a very common word are not reachable, as with
- * any engine's hit cap (Meilisearch stops at 1,000). Known weakness (bench/README.md): when the
- * planner expects many matches but there are few (several words, phrases), "newest first with a
- * limit" walks the updated_at index a long way; 1,000 measured better than 300 for that reason.
+ * A parsed query, inlined wherever it is used rather than computed once in a CTE: PostgreSQL
+ * folds `websearch_to_tsquery('commons', $1)` to a constant while planning, so it can read each
+ * word's frequency from the column's statistics and choose per query between walking the
+ * newest documents (an everyday word: the first few hundred rows hold enough matches) and the
+ * GIN index (a rare word). Behind a CTE every query got one blind plan, and an everyday word
+ * cost a full posting-list scan (25 ms for a quarter of a million documents).
  */
-export const CANDIDATES = 1000;
-const SUGGEST_CANDIDATES = 200;
-/** The window searched newest first before older matches are looked at. */
-const RECENT_DAYS = 30;
+export type TextQuery = {
+	tsquery: RawBuilder<unknown>;
+	/**
+	 * Phrases (quotes, hyphenated words) are estimated as if their words could be anywhere,
+	 * which overstates their matches many times over; their candidates are always taken
+	 * through the GIN index so a misjudged walk cannot cross the table.
+	 */
+	phrase: boolean;
+};
 
 /**
- * The candidate rows for a tsquery, planner-proof: the newest `limit` body matches of the last
- * RECENT_DAYS (a walk of the updated_at index that the window bounds), and only when those are
- * too few, the newest of the older matches through the GIN index alone (the `+ interval '0'`
- * keeps the planner off the index walk, which would cross the whole table when matches are
- * rare). Title matches come from their own small index.
+ * How many of the newest matches are ranked: the newest CANDIDATES title matches (on their own
+ * branch, so a title match is not crowded out by bodies) and the newest CANDIDATES matches
+ * anywhere. Older matches of a very common word are not reachable, as with any engine's hit cap
+ * (Meilisearch stops at 1,000); a more specific query reaches them.
  */
-export function candidateRows(where: RawBuilder<unknown>, limit: number): RawBuilder<unknown> {
+export const CANDIDATES = 200;
+const SUGGEST_CANDIDATES = 50;
+/** The window searched newest first before older matches are looked at. */
+const RECENT_DAYS = 30;
+/**
+ * Matches in the window that make looking further back unnecessary: title matches of any age
+ * have their own branch, and fetching every older match to find its newest (thousands of rows
+ * for a word in a few percent of the documents) cost more than the rest of a search.
+ */
+const RECENT_ENOUGH = 50;
+
+/**
+ * The candidate rows for a query, planner-proof: the newest `limit` title matches (every title
+ * match through the index of the narrow search_title, then sorted: a walk of the titles by time
+ * for a rare word would cross them all), the newest
+ * `limit` body matches of the last RECENT_DAYS (the window bounds a walk of the updated_at
+ * index), and only when those are fewer than RECENT_ENOUGH, the newest of the older matches through the GIN
+ * index alone (the `+ interval '0'` keeps the planner off the index walk, which would cross the
+ * whole table when matches are rare).
+ */
+export function candidateRows(
+	query: TextQuery,
+	where: RawBuilder<unknown>,
+	limit: number
+): RawBuilder<unknown> {
+	const newest = query.phrase ? sql`d.updated_at + interval '0'` : sql`d.updated_at`;
 	return sql`
 		title_hits as (
-			select d.kind, d.source_id from search_document d, q
-			where d.title <> '' and to_tsvector('commons', d.title) @@ q.query and ${where}
+			select d.kind, d.source_id from search_title d
+			where to_tsvector('commons', d.title) @@ ${query.tsquery} and ${where}
 			order by d.updated_at + interval '0' desc limit ${limit}
 		),
 		recent as (
-			select d.kind, d.source_id from search_document d, q
-			where d.document @@ q.query and ${where}
+			select d.kind, d.source_id from search_document d
+			where d.document @@ ${query.tsquery} and ${where}
 				and d.updated_at > now() - make_interval(days => ${RECENT_DAYS})
-			order by d.updated_at desc limit ${limit}
+			order by ${newest} desc limit ${limit}
 		),
 		older as (
-			select d.kind, d.source_id from search_document d, q
-			where (select count(*) from recent) < ${limit}
-				and d.document @@ q.query and ${where}
+			select d.kind, d.source_id from search_document d
+			where (select count(*) from recent) < ${RECENT_ENOUGH}
+				and d.document @@ ${query.tsquery} and ${where}
 				and d.updated_at <= now() - make_interval(days => ${RECENT_DAYS})
 			order by d.updated_at + interval '0' desc limit ${limit}
 		),
@@ -174,29 +206,38 @@ export function candidateRows(where: RawBuilder<unknown>, limit: number): RawBui
 		)`;
 }
 
+export type MatchCounts = { counts: Partial<Record<SearchKind, number>>; capped: boolean };
+
 /**
- * One page of documents matching `tsquery` (web-search syntax parsed by PostgreSQL), best
- * first: a title match always above a body-only one, then cover density (ts_rank_cd), among
- * every title match and the newest CANDIDATES matches. Keyset on (rank, kind, id). Department
- * names and authors come along so one query serves the page.
+ * One page of documents matching the query, best first: a title match always above a
+ * body-only one, then cover density (ts_rank_cd), among the title matches and the newest
+ * matches (see candidateRows). Keyset on (rank, kind, id). Department names and authors come
+ * along so one query serves the page.
+ *
+ * With `countCandidates` (a first page over every kind), the counts per kind come from the
+ * candidates themselves: exact when the window and the older matches were all read, otherwise
+ * at least these many (`capped`). A separate count read a thousand matches again, which cost
+ * as much as the search (a GIN scan of a quarter of a million entries for an everyday word).
  */
 export async function searchByWords(
 	db: Database,
-	tsquery: RawBuilder<unknown>,
+	query: TextQuery,
 	filters: DocumentFilters,
 	key: RankedKey | null,
-	limit: number
-): Promise<DocumentHitRow[]> {
+	limit: number,
+	countCandidates = false
+): Promise<{ rows: DocumentHitRow[]; counted: MatchCounts | null }> {
 	const where = filtered(filters, true);
-	const { rows } = await sql<DocumentHitRow>`
-		with q as (select ${tsquery} as query),
-		${candidateRows(where, CANDIDATES)},
+	const { rows } = await sql<
+		DocumentHitRow & { counts?: Record<string, number>; capped?: boolean }
+	>`
+		with ${candidateRows(query, where, CANDIDATES)},
 		page as (
 			select s.kind, s.source_id, s.rank from (
 				select d.kind, d.source_id,
-					((d.title <> '' and to_tsvector('commons', d.title) @@ q.query)::int
-						+ ts_rank_cd(${WEIGHTS}, d.document, q.query, 32))::real as rank
-				from candidates c join search_document d using (kind, source_id), q
+					((d.title <> '' and to_tsvector('commons', d.title) @@ ${query.tsquery})::int
+						+ ts_rank_cd(${WEIGHTS}, d.document, ${query.tsquery}, 32))::real as rank
+				from candidates c join search_document d using (kind, source_id)
 			) s
 			where true ${after(key)}
 			order by s.rank desc, s.kind, s.source_id
@@ -204,20 +245,44 @@ export async function searchByWords(
 		)
 		select d.kind, d.source_id, page.rank, d.url, d.title, d.context, d.department_id,
 			d.author_id, d.created_at, d.updated_at,
-			ts_headline('commons', d.title, q.query, ${HEADLINE_ALL}) as title_marked,
-			ts_headline('commons', d.body, q.query, ${HEADLINE}) as snippet_marked,
+			ts_headline('commons', d.title, ${query.tsquery}, ${HEADLINE_ALL}) as title_marked,
+			ts_headline('commons', d.body, ${query.tsquery}, ${HEADLINE}) as snippet_marked,
 			dep.slug as department_slug, dep.name as department_name, u.name as author_name
-		from page join search_document d using (kind, source_id) cross join q
+			${
+				countCandidates
+					? sql`,
+			(select json_object_agg(k.kind, k.n) from (
+				select c.kind, count(*)::int as n from candidates c group by c.kind
+			) k) as counts,
+			((select count(*) from recent) >= ${RECENT_ENOUGH}
+				or (select count(*) from older) >= ${CANDIDATES}) as capped`
+					: sql``
+			}
+		from page join search_document d using (kind, source_id)
 			left join department dep on dep.id = d.department_id
 			left join users u on u.id = d.author_id
 		order by page.rank desc, d.kind, d.source_id
 	`.execute(db);
-	return rows;
+	if (!countCandidates) return { rows, counted: null };
+	const first = rows[0];
+	const counted = countsOf(
+		Object.entries(first?.counts ?? {}).map(([kind, n]) => ({ kind: kind as SearchKind, n }))
+	);
+	return { rows, counted: { counts: counted.counts, capped: first?.capped === true } };
 }
 
+/**
+ * Text the parser may turn into a phrase: quotes, or words joined by a hyphen, apostrophe,
+ * dot, slash and the like ("e-mail" becomes 'e-mail' <-> 'e' <-> 'mail').
+ */
+const MAY_BE_PHRASE = /"|[\p{L}\p{N}][^\p{L}\p{N}\s]+[\p{L}\p{N}]/u;
+
 /** websearch_to_tsquery of what was typed: quotes, -word, or. */
-export function webSearchQuery(text: string): RawBuilder<unknown> {
-	return sql`websearch_to_tsquery('commons', ${text})`;
+export function webSearchQuery(text: string): TextQuery {
+	return {
+		tsquery: sql`websearch_to_tsquery('commons', ${text})`,
+		phrase: MAY_BE_PHRASE.test(text)
+	};
 }
 
 /**
@@ -242,13 +307,17 @@ export async function correctSpelling(db: Database, words: string[]): Promise<st
 /** Matches per kind for `text`, over at most COUNT_CAP visible documents. */
 export async function countByWords(
 	db: Database,
-	tsquery: RawBuilder<unknown>,
+	query: TextQuery,
 	filters: DocumentFilters
-): Promise<{ counts: Partial<Record<SearchKind, number>>; capped: boolean }> {
+): Promise<MatchCounts> {
+	// Any COUNT_CAP matches will do, so an everyday word stops after a few thousand rows; a
+	// phrase (whose matches PostgreSQL overestimates) goes through the GIN index, whose sort
+	// keeps the planner from a scan that would stop only at the end of the table.
 	const { rows } = await sql<{ kind: SearchKind; n: number }>`
 		select m.kind, count(*)::int as n from (
 			select d.kind from search_document d
-			where d.document @@ ${tsquery} and ${filtered(filters, false)}
+			where d.document @@ ${query.tsquery} and ${filtered(filters, false)}
+			${query.phrase ? sql`order by d.updated_at + interval '0'` : sql``}
 			limit ${COUNT_CAP}
 		) m group by m.kind
 	`.execute(db);
@@ -274,7 +343,11 @@ export type SuggestionRow = {
 
 /**
  * As-you-type suggestions for a prefix tsquery (built by the service from letters and digits
- * only), titled documents (pages, people, threads) first, then the best body matches.
+ * only): titled documents (pages, people, threads, memos), best first, and only when titles
+ * give fewer than `limit`, the newest body matches too. A three-letter prefix expands to every
+ * word that starts with it, tens of thousands of body matches for a common one, which the GIN
+ * index must merge before any is read (20-40 ms); the titles of such a prefix fill the list
+ * anyway, and a rare prefix (a name, a code, an unusual word) is cheap in the bodies.
  */
 export async function suggestByPrefix(
 	db: Database,
@@ -282,22 +355,33 @@ export async function suggestByPrefix(
 	viewer: ViewerFilter,
 	limit: number
 ): Promise<SuggestionRow[]> {
-	// The same two candidate branches as a search, smaller: a short prefix matches a great deal.
+	const tsquery = sql`to_tsquery('commons', ${prefixQuery})`;
+	const where = visibleTo(viewer);
 	const { rows } = await sql<SuggestionRow>`
-		with q as (select to_tsquery('commons', ${prefixQuery}) as query),
-		${candidateRows(visibleTo(viewer), SUGGEST_CANDIDATES)},
+		with title_hits as (
+			select d.kind, d.source_id from search_title d
+			where to_tsvector('commons', d.title) @@ ${tsquery} and ${where}
+			order by d.updated_at + interval '0' desc limit ${SUGGEST_CANDIDATES}
+		),
+		body_hits as (
+			select d.kind, d.source_id from search_document d
+			where (select count(*) from title_hits) < ${limit}
+				and d.document @@ ${tsquery} and ${where}
+			order by d.updated_at + interval '0' desc limit ${SUGGEST_CANDIDATES}
+		),
+		candidates as (select * from title_hits union select * from body_hits),
 		best as (
 			select d.kind, d.source_id,
-				((d.title <> '' and to_tsvector('commons', d.title) @@ q.query)::int
-					+ ts_rank_cd(${WEIGHTS}, d.document, q.query, 32))::real as rank
-			from candidates c join search_document d using (kind, source_id), q
+				((d.title <> '' and to_tsvector('commons', d.title) @@ ${tsquery})::int
+					+ ts_rank_cd(${WEIGHTS}, d.document, ${tsquery}, 32))::real as rank
+			from candidates c join search_document d using (kind, source_id)
 			order by rank desc, d.updated_at desc
 			limit ${limit}
 		)
 		select d.kind, d.source_id, d.url,
 			ts_headline('commons', case when d.title <> '' then d.title else left(d.body, 120) end,
-				q.query, ${HEADLINE_ALL}) as label_marked
-		from best join search_document d using (kind, source_id) cross join q
+				${tsquery}, ${HEADLINE_ALL}) as label_marked
+		from best join search_document d using (kind, source_id)
 		order by best.rank desc, d.updated_at desc
 	`.execute(db);
 	return rows;

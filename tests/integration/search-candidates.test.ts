@@ -1,0 +1,143 @@
+/**
+ * The PostgreSQL engine's candidate reading at the edges its speed depends on: counts taken from
+ * the candidates (exact when every match was read, "at least" when the window was enough), older
+ * matches still found when the window holds few, the title mirror kept by the trigger, and
+ * phrases. Documents are written straight into search_document as the bulk seeders do, with
+ * dates chosen to land inside or outside the 30-day window.
+ */
+import { sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { postgresEngine } from '../../src/lib/server/search/postgres-engine.ts';
+import { webSearchQuery } from '../../src/lib/server/search/search.repository.ts';
+import type { ViewerFilter } from '../../src/lib/server/search/search-engine.ts';
+import { newDepartment, newUser } from '../factories.ts';
+import { createTestDatabase } from './database.ts';
+
+const { db } = await createTestDatabase();
+const department = await newDepartment(db, { slug: 'roads', name: 'Roads' });
+const reader = await newUser(db, { departmentId: department.id, name: 'Rita Reader' });
+const viewer: ViewerFilter = { userId: reader.id, hiddenDepartmentIds: [] };
+let nextId = 5_000_000;
+
+/** Writes `n` documents of `kind` containing `body`, `daysAgo` old. */
+async function documents(
+	n: number,
+	kind: 'post' | 'page',
+	body: string,
+	daysAgo: number,
+	title = ''
+): Promise<number[]> {
+	const ids = Array.from({ length: n }, () => nextId++);
+	await sql`
+		insert into search_document (kind, source_id, department_id, title, body, url, created_at, updated_at)
+		select ${kind}, id, ${department.id}, ${title}, ${body}, '/x/' || id,
+			now() - make_interval(days => ${daysAgo}), now() - make_interval(days => ${daysAgo})
+		from unnest(${ids}::bigint[]) as id
+	`.execute(db);
+	return ids;
+}
+
+const search = (text: string, kinds: ('post' | 'page')[] = []) =>
+	postgresEngine.search(db, {
+		text,
+		viewer,
+		kinds,
+		departmentIds: null,
+		after: null,
+		limit: 20
+	});
+
+describe('counts taken from the candidates', () => {
+	it('are exact when the window and the older matches were all read', async () => {
+		await documents(10, 'post', 'quarry report', 2);
+		await documents(30, 'post', 'quarry report', 200);
+		await documents(3, 'page', 'quarry guidance', 400, 'Quarry safety');
+		const result = await search('quarry');
+		expect(result.counts).toEqual({ post: 40, page: 3 });
+		expect(result.countsCapped).toBe(false);
+		// The title matches rank first, old as they are.
+		expect(result.hits.slice(0, 3).map((h) => h.kind)).toEqual(['page', 'page', 'page']);
+	});
+
+	it('say "at least" when the window held enough not to look further back', async () => {
+		await documents(60, 'post', 'viaduct inspection', 1);
+		await documents(25, 'post', 'viaduct inspection', 90);
+		const result = await search('viaduct');
+		expect(result.countsCapped).toBe(true);
+		expect(result.counts.post).toBeGreaterThanOrEqual(60);
+		expect(result.hits).toHaveLength(20);
+	});
+
+	it('count every type on their own when the results are filtered to one', async () => {
+		await documents(4, 'post', 'culvert repair', 3);
+		await documents(2, 'page', 'culvert manual', 3, 'Culvert manual');
+		const result = await search('culvert', ['page']);
+		expect(result.hits.map((h) => h.kind)).toEqual(['page', 'page']);
+		expect(result.counts).toEqual({ post: 4, page: 2 });
+	});
+
+	it('still find older matches when the window holds only a few', async () => {
+		await documents(2, 'post', 'embankment survey', 5);
+		const old = await documents(5, 'post', 'embankment survey', 300);
+		const result = await search('embankment');
+		expect(result.hits).toHaveLength(7);
+		expect(result.hits.map((h) => h.sourceId)).toEqual(expect.arrayContaining(old));
+	});
+});
+
+describe('the title mirror', () => {
+	const titles = async (ids: number[]) =>
+		(
+			await db
+				.selectFrom('searchTitle')
+				.where('sourceId', 'in', ids)
+				.select(['sourceId', 'title'])
+				.orderBy('sourceId')
+				.execute()
+		).map((r) => r.title);
+
+	it('follows every insert, update and delete of a titled document', async () => {
+		const [a, b] = await documents(2, 'page', 'body', 1, 'Gritting routes');
+		const [untitled] = await documents(1, 'post', 'body', 1);
+		expect(await titles([a!, b!, untitled!])).toEqual(['Gritting routes', 'Gritting routes']);
+		await sql`update search_document set title = 'Winter gritting routes' where source_id = ${a}`.execute(
+			db
+		);
+		await sql`update search_document set title = '' where source_id = ${b}`.execute(db);
+		await sql`update search_document set title = 'Salt barn' where source_id = ${untitled}`.execute(
+			db
+		);
+		expect(await titles([a!, b!, untitled!])).toEqual(['Winter gritting routes', 'Salt barn']);
+		await sql`delete from search_document where source_id = any(${[a, untitled]}::bigint[])`.execute(
+			db
+		);
+		expect(await titles([a!, b!, untitled!])).toEqual([]);
+	});
+
+	it('is what suggestions read first: a title beats many body matches', async () => {
+		await documents(30, 'post', 'levee maintenance', 1);
+		await documents(1, 'page', 'body', 100, 'Levee handbook');
+		const suggestions = await postgresEngine.suggest(db, { text: 'leve', viewer, limit: 8 });
+		expect(suggestions[0]).toMatchObject({ kind: 'page' });
+		// Titles alone filled fewer than eight, so body matches follow.
+		expect(suggestions.length).toBe(8);
+	});
+});
+
+describe('phrases', () => {
+	it('are recognised, so their candidates come from the GIN index', () => {
+		expect(webSearchQuery('"salt barn"').phrase).toBe(true);
+		expect(webSearchQuery('e-mail policy').phrase).toBe(true);
+		expect(webSearchQuery("o'neill").phrase).toBe(true);
+		expect(webSearchQuery('salt barn').phrase).toBe(false);
+		expect(webSearchQuery('salt -barn or grit').phrase).toBe(false);
+	});
+
+	it('find only adjacent words', async () => {
+		await documents(3, 'post', 'the salt barn is full', 2);
+		await documents(3, 'post', 'salt in the barn', 2);
+		const result = await search('"salt barn"');
+		expect(result.hits).toHaveLength(3);
+		expect(result.counts).toEqual({ post: 3 });
+	});
+});
