@@ -10,7 +10,7 @@ import type { APIRequestContext, APIResponse } from '@playwright/test';
 import { io, type Socket } from 'socket.io-client';
 import { sessionCookie } from './auth.ts';
 import { MATRIX, PERSONAS, type Cell, type Persona } from './authorization-matrix.ts';
-import { expect, test } from './fixtures.ts';
+import { expect, expectAccessible, test } from './fixtures.ts';
 import { openApiProbes, probes, type OpenApiDocument } from './route-tree.ts';
 
 const ACCOUNTS: Record<Exclude<Persona, 'anonymous'>, string> = {
@@ -284,8 +284,13 @@ async function emitWithAck(socket: Socket, event: string, payload: unknown): Pro
 	return `ack ${code}`;
 }
 
-test('every declared cell of the matrix holds', async ({ playwright, baseURL }) => {
-	test.setTimeout(600_000);
+/** Whom the accessibility sweep opens a page as: the first of these the matrix lets in. */
+const SWEEP_PERSONAS: Persona[] = ['same staff', 'manager', 'admin', 'other staff', 'anonymous'];
+/** Pages the sweep leaves alone: they end the session or leave for the identity provider. */
+const NOT_SWEPT = /^GET \/(logout|sso\/)/;
+
+test('every declared cell of the matrix holds', async ({ playwright, baseURL, browser }) => {
+	test.setTimeout(900_000);
 	// Sign-ins store the session cookie in their context's cookie jar: they get a context of
 	// their own, so that the cells (anonymous ones above all) send only the cookie they name.
 	const signIns = await playwright.request.newContext({ baseURL });
@@ -360,6 +365,8 @@ test('every declared cell of the matrix holds', async ({ playwright, baseURL }) 
 	const sockets = new Map<Persona, Socket | 'refused'>();
 	const mismatches: string[] = [];
 	let exercised = 0;
+	/** Every page the matrix let someone open, once, with the persona and URL to check it as. */
+	const sweep = new Map<string, { persona: Persona; url: string }>();
 	for (const [key, cell] of Object.entries(MATRIX)) {
 		for (const [index, persona] of PERSONAS.entries()) {
 			const expected = cell.expect[index]!;
@@ -370,6 +377,7 @@ test('every declared cell of the matrix holds', async ({ playwright, baseURL }) 
 			if (cell.ownSession && cookie)
 				cookie = await sessionCookie(signIns, baseURL!, ACCOUNTS[persona as keyof typeof ACCOUNTS]);
 			let actual: string;
+			let html = false;
 			if (key.startsWith('socket ')) {
 				const event = key.slice('socket '.length);
 				let socket = sockets.get(persona);
@@ -425,6 +433,9 @@ test('every declared cell of the matrix holds', async ({ playwright, baseURL }) 
 					})
 				);
 				actual = classifyHttp(response.status(), response.headers()['location']);
+				html =
+					/text\/html/.test(response.headers()['content-type'] ?? '') ||
+					!!response.headers()['location'];
 				if (response.headersArray().some((h) => h.name.toLowerCase() === 'set-cookie')) {
 					// Start again with an empty cookie jar.
 					await request.dispose();
@@ -432,6 +443,15 @@ test('every declared cell of the matrix holds', async ({ playwright, baseURL }) 
 				}
 			}
 			exercised++;
+			const isPage = key.startsWith('GET /') && !key.startsWith('GET /api/') && !/ \?\//.test(key);
+			if (isPage && html && actual === 'O' && !NOT_SWEPT.test(key)) {
+				const known = sweep.get(key);
+				if (!known || SWEEP_PERSONAS.indexOf(persona) < SWEEP_PERSONAS.indexOf(known.persona))
+					sweep.set(key, {
+						persona,
+						url: cell.url ? fill(cell.url, local, () => setup.key()) : defaultUrl(key)
+					});
+			}
 			if (!matches(expected, actual))
 				mismatches.push(`${key} as ${persona}: expected ${expected}, got ${actual}`);
 		}
@@ -441,6 +461,33 @@ test('every declared cell of the matrix holds', async ({ playwright, baseURL }) 
 		`authorisation matrix: ${exercised} cells over ${Object.keys(MATRIX).length} entries`
 	);
 	await request.dispose();
-	await signIns.dispose();
 	expect(mismatches).toEqual([]);
+
+	// Accessibility on every page of the route tree, not only those other tests happen to visit:
+	// each page the matrix opened, in Chromium as a persona it lets in, in both themes.
+	const inaccessible: string[] = [];
+	let swept = 0;
+	for (const persona of SWEEP_PERSONAS) {
+		const pages = [...sweep].filter(([, target]) => target.persona === persona);
+		if (!pages.length) continue;
+		const cookie = persona === 'anonymous' ? undefined : cookies[persona];
+		const context = await browser.newContext({
+			baseURL,
+			extraHTTPHeaders: cookie ? { cookie } : {}
+		});
+		const tab = await context.newPage();
+		for (const [key, target] of pages) {
+			const response = await tab.goto(target.url, { waitUntil: 'load' });
+			if (!response?.ok() || !/text\/html/.test(response.headers()['content-type'] ?? '')) continue;
+			swept++;
+			await expectAccessible(tab).catch((error: Error) =>
+				inaccessible.push(`${key} as ${persona}: ${error.message.split('\n\n')[0]}`)
+			);
+		}
+		await context.close();
+	}
+	console.log(`accessibility sweep: ${swept} pages in both themes`);
+	await signIns.dispose();
+	expect(swept).toBeGreaterThan(30);
+	expect(inaccessible).toEqual([]);
 });
