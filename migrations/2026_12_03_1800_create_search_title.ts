@@ -37,7 +37,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 		create function search_title_mirror() returns trigger language plpgsql as $$
 		begin
 			if tg_op = 'TRUNCATE' then
-				truncate search_title;
+				-- delete, not truncate: the statement that fired this may be truncating
+				-- search_title as well (the demo reset empties every table at once).
+				delete from search_title;
 				return null;
 			end if;
 			if tg_op in ('UPDATE', 'DELETE') then

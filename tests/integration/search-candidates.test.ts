@@ -114,6 +114,15 @@ describe('the title mirror', () => {
 		expect(await titles([a!, b!, untitled!])).toEqual([]);
 	});
 
+	it('empties with search_document, also when one statement truncates both', async () => {
+		await documents(1, 'page', 'body', 1, 'Salt barn');
+		// The demo reset truncates every table in one statement.
+		await sql`truncate search_document, search_title`.execute(db);
+		await documents(1, 'page', 'body', 1, 'Salt barn');
+		await sql`truncate search_document`.execute(db);
+		expect(await db.selectFrom('searchTitle').select('sourceId').execute()).toEqual([]);
+	});
+
 	it('is what suggestions read first: a title beats many body matches', async () => {
 		await documents(30, 'post', 'levee maintenance', 1);
 		await documents(1, 'page', 'body', 100, 'Levee handbook');
