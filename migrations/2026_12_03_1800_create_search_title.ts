@@ -8,7 +8,8 @@ import { sql, type Kysely } from 'kysely';
  * prefix typed into the search box, matched 4,000 to 17,000 titles, and each one cost a read of
  * a wide search_document row (body and tsvector, about ten to a page). Here about eighty rows
  * share a page: the same 17,000 matches read in 11 ms instead of 44 ms (search benchmark,
- * 1,000,000 documents).
+ * 1,000,000 documents), and the planner, knowing each title word's frequency, walks the newest
+ * titles for a common one instead (0.2 ms).
  *
  * search_title is kept by a trigger on search_document, so every writer keeps it in step: the
  * outbox worker, a rebuild, the bulk seeders. It replaces search_document_title_fts_idx.
@@ -22,6 +23,10 @@ export async function up(db: Kysely<any>): Promise<void> {
 			department_id bigint,
 			allowed_user_ids bigint[],
 			updated_at timestamptz not null,
+			-- Stored rather than an expression index: ANALYZE keeps the frequencies of a stored
+			-- tsvector's words, which let the planner walk the newest titles for an everyday word
+			-- (0.2 ms) instead of sorting its thousands of matches (13 ms).
+			title_vector tsvector generated always as (to_tsvector('commons', title)) stored,
 			primary key (kind, source_id)
 		)
 	`.execute(db);
@@ -30,9 +35,8 @@ export async function up(db: Kysely<any>): Promise<void> {
 		select kind, source_id, title, department_id, allowed_user_ids, updated_at
 		from search_document where title <> ''
 	`.execute(db);
-	await sql`
-		create index search_title_fts_idx on search_title using gin (to_tsvector('commons', title))
-	`.execute(db);
+	await sql`create index search_title_fts_idx on search_title using gin (title_vector)`.execute(db);
+	await sql`create index search_title_updated_idx on search_title (updated_at)`.execute(db);
 	await sql`
 		create function search_title_mirror() returns trigger language plpgsql as $$
 		begin

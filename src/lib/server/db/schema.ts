@@ -440,6 +440,7 @@ export interface SearchTitle {
   kind: string;
   sourceId: number;
   title: string;
+  titleVector: Generated<string | null>;
   updatedAt: Timestamp;
 }
 

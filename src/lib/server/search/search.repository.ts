@@ -168,9 +168,8 @@ const RECENT_DAYS = 30;
 const RECENT_ENOUGH = 50;
 
 /**
- * The candidate rows for a query, planner-proof: the newest `limit` title matches (every title
- * match through the index of the narrow search_title, then sorted: a walk of the titles by time
- * for a rare word would cross them all), the newest
+ * The candidate rows for a query, planner-proof: the newest `limit` title matches (from the
+ * narrow search_title, whose word frequencies the planner knows), the newest
  * `limit` body matches of the last RECENT_DAYS (the window bounds a walk of the updated_at
  * index), and only when those are fewer than RECENT_ENOUGH, the newest of the older matches through the GIN
  * index alone (the `+ interval '0'` keeps the planner off the index walk, which would cross the
@@ -185,8 +184,8 @@ export function candidateRows(
 	return sql`
 		title_hits as (
 			select d.kind, d.source_id from search_title d
-			where to_tsvector('commons', d.title) @@ ${query.tsquery} and ${where}
-			order by d.updated_at + interval '0' desc limit ${limit}
+			where d.title_vector @@ ${query.tsquery} and ${where}
+			order by ${newest} desc limit ${limit}
 		),
 		recent as (
 			select d.kind, d.source_id from search_document d
@@ -360,8 +359,8 @@ export async function suggestByPrefix(
 	const { rows } = await sql<SuggestionRow>`
 		with title_hits as (
 			select d.kind, d.source_id from search_title d
-			where to_tsvector('commons', d.title) @@ ${tsquery} and ${where}
-			order by d.updated_at + interval '0' desc limit ${SUGGEST_CANDIDATES}
+			where d.title_vector @@ ${tsquery} and ${where}
+			order by d.updated_at desc limit ${SUGGEST_CANDIDATES}
 		),
 		body_hits as (
 			select d.kind, d.source_id from search_document d
