@@ -484,3 +484,19 @@ describe('comments and reactions', () => {
 		]);
 	});
 });
+
+describe('a department page', () => {
+	it('shows its parent and the sub-departments the viewer may see, with their members counted', async () => {
+		const works = await getDepartmentOverview(await as(roadWorker), 'works');
+		expect(works.parent).toMatchObject({ name: 'Agency' });
+		expect(works.children).toEqual([
+			{ id: roads.id, slug: 'roads', name: 'Roads', memberCount: expect.any(Number) }
+		]);
+		expect(works.children[0]!.memberCount).toBeGreaterThanOrEqual(1);
+		// Legal's members-only sub-department is not there for an outsider, and is for its member.
+		expect((await getDepartmentOverview(await as(roadWorker), 'legal')).children).toEqual([]);
+		const insider = await getDepartmentOverview(await as(investigator), 'legal');
+		expect(insider.children.map((c) => c.name)).toEqual(['Inquiries']);
+		expect((await getDepartmentOverview(await as(roadWorker), 'agency')).parent).toBeNull();
+	});
+});

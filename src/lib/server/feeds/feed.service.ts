@@ -11,7 +11,7 @@ import { toAttachmentView } from '../files/attachment.repository.ts';
 import type { Actor } from '../org/actor.ts';
 import {
 	getDepartmentBySlug,
-	listAllDepartments,
+	listDepartmentNeighbours,
 	listDepartmentRefs,
 	listDepartmentRefsCached,
 	type DepartmentRef
@@ -256,7 +256,7 @@ export async function getDepartmentOverview(ctx: RequestContext, slug: string) {
 	const actor = requireActor(ctx);
 	const department = await getVisibleDepartmentBySlug(ctx, slug);
 	const [departments, hidden, followed, members, followers] = await Promise.all([
-		listAllDepartments(db()),
+		listDepartmentNeighbours(db(), department),
 		hiddenDepartmentsOf(actor),
 		listFollowedDepartmentIds(db(), actor.id),
 		listActivePeople(db(), { limit: 51, departmentId: department.id }),

@@ -86,6 +86,45 @@ export async function getDepartmentsByIds(
 		.execute();
 }
 
+/** Every department (members-only included), without counting anyone: for menus and lists. */
+export async function listDepartmentRecords(db: Database): Promise<DepartmentRecord[]> {
+	return db.selectFrom('department').select(departmentColumns).orderBy('name').execute();
+}
+
+/**
+ * A department's parent and sub-departments (members-only included), each with its active
+ * members counted: counting only these reads a few departments' people, where counting every
+ * department read the whole organisation (9 ms for 20,000 people, on every department page).
+ */
+export async function listDepartmentNeighbours(
+	db: Database,
+	department: { id: number; parentId: number | null }
+): Promise<(DepartmentRecord & { memberCount: number })[]> {
+	return db
+		.selectFrom('department as d')
+		.leftJoin('users as u', (join) =>
+			join.onRef('u.departmentId', '=', 'd.id').on('u.status', '=', 'active')
+		)
+		.where((eb) =>
+			eb.or([
+				eb('d.parentId', '=', department.id),
+				...(department.parentId === null ? [] : [eb('d.id', '=', department.parentId)])
+			])
+		)
+		.groupBy('d.id')
+		.select((eb) => [
+			'd.id',
+			'd.slug',
+			'd.name',
+			'd.description',
+			'd.parentId',
+			'd.visibility',
+			eb.fn.count<number>('u.id').as('memberCount')
+		])
+		.orderBy('d.name')
+		.execute();
+}
+
 /** Every department (members-only included), for administrators. */
 export async function listAllDepartments(
 	db: Database

@@ -11,7 +11,7 @@ import { getVisiblePage } from '../knowledge/page.service.ts';
 import { renderExcerpt } from '../markdown/render.ts';
 import { markThreadNotificationsReadFor } from '../notifications/notification.service.ts';
 import type { Actor } from '../org/actor.ts';
-import { getDepartment, listAllDepartments } from '../org/department.repository.ts';
+import { getDepartment, listDepartmentRecords } from '../org/department.repository.ts';
 import type { ThreadInput } from '../../shared/schemas/threads.ts';
 import type { ThreadListItem, ThreadView } from '../../shared/threads.ts';
 import { enqueueSearchIndex } from '../search/outbox.repository.ts';
@@ -250,7 +250,7 @@ export async function markRead(
 export async function listThreadHomes(ctx: RequestContext) {
 	const actor = requireActor(ctx);
 	const [departments, hidden] = await Promise.all([
-		listAllDepartments(db()),
+		listDepartmentRecords(db()),
 		hiddenDepartmentsOf(actor)
 	]);
 	const visible = departments
