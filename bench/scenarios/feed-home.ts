@@ -16,6 +16,7 @@ import { defaultSharedBuffers, ensureDatabase } from '../../src/lib/server/db/em
 import { migrateToLatest } from '../../src/lib/server/db/migrate.ts';
 import { startScratchPostgres } from '../../src/lib/server/db/scratch.ts';
 import { seedDemoOrganisation } from '../../src/lib/server/demo/seed.ts';
+import { postgresEngine } from '../../src/lib/server/search/postgres-engine.ts';
 import {
 	explainHomeFeed,
 	type HomeFeedSources
@@ -83,6 +84,16 @@ const scenario: Scenario = {
 					follows: FOLLOWED
 				});
 				for (const line of describeSeed(seeded)) ctx.log(line);
+				// The app builds an empty search index in the background when it starts, as a new
+				// installation needs. Here that was a million posts indexed during the measurement
+				// (and a shutdown that waited for it past its 15 s): index them first, as a
+				// running installation has them.
+				const indexing = performance.now();
+				const indexed = await postgresEngine.rebuild(db);
+				ctx.log(
+					`search index built before the app starts: ${JSON.stringify(indexed)} in ` +
+						`${((performance.now() - indexing) / 1000).toFixed(1)} s`
+				);
 
 				// As the app asks for the reader's first page: their own department, and the departments
 				// and people they follow read inside the same query.
