@@ -11,14 +11,13 @@ export type DepartmentSummary = {
 	memberCount: number;
 };
 
-/** Departments everyone may see (not members-only ones), with their active member counts. */
-export async function listOrganisationDepartments(db: Database): Promise<DepartmentSummary[]> {
+/** Departments with their active members counted, by name; each caller narrows it. */
+function departmentsWithMemberCounts(db: Database) {
 	return db
 		.selectFrom('department as d')
 		.leftJoin('users as u', (join) =>
 			join.onRef('u.departmentId', '=', 'd.id').on('u.status', '=', 'active')
 		)
-		.where('d.visibility', '=', 'organisation')
 		.groupBy('d.id')
 		.select((eb) => [
 			'd.id',
@@ -29,8 +28,12 @@ export async function listOrganisationDepartments(db: Database): Promise<Departm
 			'd.visibility',
 			eb.fn.count<number>('u.id').as('memberCount')
 		])
-		.orderBy('d.name')
-		.execute();
+		.orderBy('d.name');
+}
+
+/** Departments everyone may see (not members-only ones), with their active member counts. */
+export async function listOrganisationDepartments(db: Database): Promise<DepartmentSummary[]> {
+	return departmentsWithMemberCounts(db).where('d.visibility', '=', 'organisation').execute();
 }
 
 export type DepartmentRecord = {
@@ -100,28 +103,13 @@ export async function listDepartmentNeighbours(
 	db: Database,
 	department: { id: number; parentId: number | null }
 ): Promise<(DepartmentRecord & { memberCount: number })[]> {
-	return db
-		.selectFrom('department as d')
-		.leftJoin('users as u', (join) =>
-			join.onRef('u.departmentId', '=', 'd.id').on('u.status', '=', 'active')
-		)
+	return departmentsWithMemberCounts(db)
 		.where((eb) =>
 			eb.or([
 				eb('d.parentId', '=', department.id),
 				...(department.parentId === null ? [] : [eb('d.id', '=', department.parentId)])
 			])
 		)
-		.groupBy('d.id')
-		.select((eb) => [
-			'd.id',
-			'd.slug',
-			'd.name',
-			'd.description',
-			'd.parentId',
-			'd.visibility',
-			eb.fn.count<number>('u.id').as('memberCount')
-		])
-		.orderBy('d.name')
 		.execute();
 }
 
@@ -129,23 +117,7 @@ export async function listDepartmentNeighbours(
 export async function listAllDepartments(
 	db: Database
 ): Promise<(DepartmentRecord & { memberCount: number })[]> {
-	return db
-		.selectFrom('department as d')
-		.leftJoin('users as u', (join) =>
-			join.onRef('u.departmentId', '=', 'd.id').on('u.status', '=', 'active')
-		)
-		.groupBy('d.id')
-		.select((eb) => [
-			'd.id',
-			'd.slug',
-			'd.name',
-			'd.description',
-			'd.parentId',
-			'd.visibility',
-			eb.fn.count<number>('u.id').as('memberCount')
-		])
-		.orderBy('d.name')
-		.execute();
+	return departmentsWithMemberCounts(db).execute();
 }
 
 export async function insertDepartment(
