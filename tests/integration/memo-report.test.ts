@@ -26,6 +26,7 @@ import {
 	exportMemoReportCsv,
 	getMemoReport,
 	getMemoReportCounts,
+	getMemoReportPage,
 	listMemoReportPeople
 } from '../../src/lib/server/memos/memo-report.service.ts';
 import { attachRealtime } from '../../src/lib/server/realtime/attach.ts';
@@ -149,6 +150,27 @@ describe('the report', () => {
 		expect(lines).toHaveLength(5);
 		expect(csv).toContain('recorded by Olga Ops: Read aloud at the depot');
 		expect(lines.find((l) => l.startsWith('Fred Field'))).toMatch(/viewed,2099-02-28.*,yes,$/);
+	});
+
+	it('serves its page from one read of the memo, and audits a refusal once', async () => {
+		const page = await getMemoReportPage(as.chief, memo.id, { limit: 50 });
+		expect(page.report).toEqual(await getMemoReport(as.chief, memo.id));
+		expect(page.people).toEqual(await listMemoReportPeople(as.chief, memo.id, { limit: 50 }));
+		// The chief manages the agency, so every person listed is in a department under them.
+		expect(page.mayRecordException.sort()).toEqual(page.people.people.map((x) => x.userId).sort());
+		expect(page.mayRecordException.length).toBeGreaterThan(0);
+		const denials = () =>
+			db
+				.selectFrom('auditEvent')
+				.where('actorId', '=', p.fred.id)
+				.where('outcome', '=', 'denied')
+				.select((eb) => eb.fn.countAll<number>().as('n'))
+				.executeTakeFirstOrThrow();
+		const before = Number((await denials()).n);
+		await expect(getMemoReportPage(as.fred, memo.id, { limit: 50 })).rejects.toThrow(
+			ForbiddenError
+		);
+		expect(Number((await denials()).n)).toBe(before + 1);
 	});
 
 	it('moves live for watchers allowed to see it, never for others', async () => {

@@ -39,7 +39,6 @@ import {
 	canEditMemo,
 	canIssueFrom,
 	canIssueMemos,
-	canMakeException,
 	canViewMemoReport,
 	issuesToAnyone
 } from './memo.policy.ts';
@@ -258,22 +257,6 @@ export async function getMemoForAmending(
 	if (memo.status !== 'published') throw new ConflictError('Only a published memo can be amended.');
 	const version = (await getVersion(db(), memoId, memo.currentVersion))!;
 	return { id: memo.id, title: version.title, body: version.bodySource, version: version.number };
-}
-
-/**
- * Of the people listed in a memo's report, those for whom the viewer may record an exception
- * (extend the due date, acknowledge on their behalf): their managers, the issuer, administrators.
- */
-export async function exceptionsAllowedFor(
-	ctx: RequestContext,
-	memoId: number,
-	people: { userId: number; departmentId: number }[]
-): Promise<number[]> {
-	const actor = requireActor(ctx);
-	const memo = await loadMemo(db(), memoId);
-	return people
-		.filter((person) => canMakeException(actor, memo, person.departmentId))
-		.map((person) => person.userId);
 }
 
 /** Published memos the caller may replace with a new one (the form's "Replaces" choice). */

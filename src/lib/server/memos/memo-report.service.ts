@@ -14,7 +14,7 @@ import type { MemoReportQuery } from '../../shared/schemas/memos.ts';
 import { isoDay, loadMemo, requireAllowed } from './memo-access.ts';
 import { EVIDENCE_FORMAT } from './memo-evidence.ts';
 import { listMemoAuditExcerpt } from './memo-evidence.repository.ts';
-import { canViewMemoReport } from './memo.policy.ts';
+import { canMakeException, canViewMemoReport } from './memo.policy.ts';
 import {
 	getMemoCounts,
 	getMemoProgress,
@@ -42,18 +42,14 @@ async function loadReportable(
 	return memo;
 }
 
-/** Counts and the department roll-up. Throws ForbiddenError (audited), NotFoundError. */
-export async function getMemoReport(
-	ctx: RequestContext,
-	memoId: number,
-	now: Date = new Date()
-): Promise<{
+type MemoReport = {
 	memo: { id: number; title: string; status: string; currentVersion: number; dueOn: string | null };
 	counts: MemoCounts;
 	rollup: MemoRollupRow[];
-}> {
-	const memo = await loadReportable(ctx, memoId, 'memo.report');
-	const { counts, rollup } = await getMemoProgress(db(), memoId, isoDay(now));
+};
+
+async function reportOf(memo: MemoRow, now: Date): Promise<MemoReport> {
+	const { counts, rollup } = await getMemoProgress(db(), memo.id, isoDay(now));
 	return {
 		memo: {
 			id: memo.id,
@@ -65,6 +61,15 @@ export async function getMemoReport(
 		counts,
 		rollup
 	};
+}
+
+/** Counts and the department roll-up. Throws ForbiddenError (audited), NotFoundError. */
+export async function getMemoReport(
+	ctx: RequestContext,
+	memoId: number,
+	now: Date = new Date()
+): Promise<MemoReport> {
+	return reportOf(await loadReportable(ctx, memoId, 'memo.report'), now);
 }
 
 /** The counts alone (for a socket that starts watching the report). */
@@ -88,14 +93,9 @@ function toPerson(row: ReportPersonRow, today: string): MemoReportPerson {
 	};
 }
 
-/** People addressed by the memo, filtered by status and department subtree, keyset-paginated. */
-export async function listMemoReportPeople(
-	ctx: RequestContext,
-	memoId: number,
-	query: MemoReportQuery,
-	now: Date = new Date()
-): Promise<{ people: MemoReportPerson[]; nextCursor: string | null }> {
-	await loadReportable(ctx, memoId, 'memo.report');
+type ReportPeople = { people: MemoReportPerson[]; nextCursor: string | null };
+
+async function peopleOf(memoId: number, query: MemoReportQuery, now: Date): Promise<ReportPeople> {
 	const after = decodeCursor(query.cursor, z.tuple([z.number().int()]));
 	const today = isoDay(now);
 	const rows = await listReportPeople(db(), memoId, today, {
@@ -108,6 +108,39 @@ export async function listMemoReportPeople(
 	return {
 		people: page.map((r) => toPerson(r, today)),
 		nextCursor: rows.length > query.limit ? encodeCursor([page.at(-1)!.userId]) : null
+	};
+}
+
+/** People addressed by the memo, filtered by status and department subtree, keyset-paginated. */
+export async function listMemoReportPeople(
+	ctx: RequestContext,
+	memoId: number,
+	query: MemoReportQuery,
+	now: Date = new Date()
+): Promise<ReportPeople> {
+	await loadReportable(ctx, memoId, 'memo.report');
+	return peopleOf(memoId, query, now);
+}
+
+/**
+ * The report page: counts, roll-up, one page of people and, among them, those the caller may
+ * record an exception for. The memo is read and the right checked (and a refusal audited) once.
+ */
+export async function getMemoReportPage(
+	ctx: RequestContext,
+	memoId: number,
+	query: MemoReportQuery,
+	now: Date = new Date()
+): Promise<{ report: MemoReport; people: ReportPeople; mayRecordException: number[] }> {
+	const actor = requireActor(ctx);
+	const memo = await loadReportable(ctx, memoId, 'memo.report');
+	const [report, people] = await Promise.all([reportOf(memo, now), peopleOf(memoId, query, now)]);
+	return {
+		report,
+		people,
+		mayRecordException: people.people
+			.filter((person) => canMakeException(actor, memo, person.departmentId))
+			.map((person) => person.userId)
 	};
 }
 

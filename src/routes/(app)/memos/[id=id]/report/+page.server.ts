@@ -3,10 +3,9 @@ import { z } from 'zod';
 import { requestContext } from '$lib/server/context';
 import { ForbiddenError, NotFoundError } from '$lib/server/errors';
 import { failForm } from '$lib/server/http';
-import { exceptionsAllowedFor } from '$lib/server/memos/memo-desk.service';
 import { acknowledgeOnBehalf, extendDueDate } from '$lib/server/memos/memo-exception.service';
 import { remindPendingNow } from '$lib/server/memos/memo-reminder.service';
-import { getMemoReport, listMemoReportPeople } from '$lib/server/memos/memo-report.service';
+import { getMemoReportPage } from '$lib/server/memos/memo-report.service';
 import { formToObject, parseInput } from '$lib/server/validation';
 import {
 	memoExtendSchema,
@@ -24,14 +23,8 @@ export async function load(event) {
 	const parsed = memoReportQuerySchema.safeParse(Object.fromEntries(event.url.searchParams));
 	const query = parsed.success ? parsed.data : memoReportQuerySchema.parse({});
 	try {
-		const [report, people] = await Promise.all([
-			getMemoReport(ctx, memoId),
-			listMemoReportPeople(ctx, memoId, query)
-		]);
 		return {
-			report,
-			people,
-			mayRecordException: await exceptionsAllowedFor(ctx, memoId, people.people),
+			...(await getMemoReportPage(ctx, memoId, query)),
 			filter: { status: query.status ?? '', departmentId: query.departmentId ?? null }
 		};
 	} catch (e) {
