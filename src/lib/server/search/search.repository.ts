@@ -170,12 +170,12 @@ const RECENT_DAYS = 30;
 const RECENT_ENOUGH = 50;
 
 /**
- * The candidate rows for a query, planner-proof: the newest `limit` title matches (from the
- * narrow search_title, whose word frequencies the planner knows), the newest
- * `limit` body matches of the last RECENT_DAYS (the window bounds a walk of the updated_at
- * index), and only when those are fewer than RECENT_ENOUGH, the newest of the older matches through the GIN
- * index alone (the `+ interval '0'` keeps the planner off the index walk, which would cross the
- * whole table when matches are rare).
+ * The candidate rows for a query: the newest `limit` title matches (from the narrow
+ * search_title, whose word frequencies the planner knows), the newest `limit` body matches of the
+ * last RECENT_DAYS (the window bounds a walk of the updated_at index), and only when those are
+ * fewer than RECENT_ENOUGH, the newest of the older matches through the GIN index alone (the
+ * `+ interval '0'` keeps the planner off an index walk, which would cross the whole table when
+ * matches are rare; phrases, whose matches it overestimates, take the GIN index everywhere).
  */
 export function candidateRows(
 	query: TextQuery,
