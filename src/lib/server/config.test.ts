@@ -7,6 +7,7 @@ describe('parseConfig', () => {
 		const config = parseConfig({});
 		expect(config).toMatchObject({
 			databaseUrl: undefined,
+			preparedStatements: true,
 			port: 3000,
 			host: '0.0.0.0',
 			origin: undefined,
@@ -20,6 +21,7 @@ describe('parseConfig', () => {
 	it('reads every variable', () => {
 		const config = parseConfig({
 			DATABASE_URL: 'postgres://u:p@db.internal:5432/commons',
+			DATABASE_PREPARED_STATEMENTS: 'off',
 			PORT: '8080',
 			HOST: '127.0.0.1',
 			ORIGIN: 'https://intranet.example.org',
@@ -34,6 +36,7 @@ describe('parseConfig', () => {
 		});
 		expect(config).toEqual({
 			databaseUrl: 'postgres://u:p@db.internal:5432/commons',
+			preparedStatements: false,
 			port: 8080,
 			host: '127.0.0.1',
 			origin: 'https://intranet.example.org',
@@ -127,6 +130,13 @@ describe('parseConfig', () => {
 		});
 		expect(() => parseConfig({ OIDC_ISSUER: oidc.OIDC_ISSUER })).toThrow(
 			/^Invalid OIDC_CLIENT_ID: single sign-on needs/
+		);
+	});
+
+	it('accepts only on or off for prepared statements', () => {
+		expect(parseConfig({ DATABASE_PREPARED_STATEMENTS: 'on' }).preparedStatements).toBe(true);
+		expect(() => parseConfig({ DATABASE_PREPARED_STATEMENTS: 'no' })).toThrow(
+			/DATABASE_PREPARED_STATEMENTS/
 		);
 	});
 

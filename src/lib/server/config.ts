@@ -20,6 +20,7 @@ const schema = z.object({
 			.regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// connection URL')
 			.optional()
 	),
+	DATABASE_PREPARED_STATEMENTS: z.enum(['on', 'off']).default('on'),
 	PORT: z.coerce.number().int().min(1).max(65535).default(3000),
 	HOST: z.string().trim().min(1).default('0.0.0.0'),
 	ORIGIN: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
@@ -79,6 +80,8 @@ export function isTimeZone(zone: string): boolean {
 
 export type Config = {
 	databaseUrl: string | undefined;
+	/** Run the hot queries as named prepared statements (off behind a transaction-mode pooler). */
+	preparedStatements: boolean;
 	port: number;
 	host: string;
 	origin: string | undefined;
@@ -141,6 +144,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 		throw new ConfigError('Invalid MAIL_FROM: e-mail needs a sender address with SMTP_URL');
 	return {
 		databaseUrl: c.DATABASE_URL,
+		preparedStatements: c.DATABASE_PREPARED_STATEMENTS === 'on',
 		port: c.PORT,
 		host: c.HOST,
 		origin: c.ORIGIN,

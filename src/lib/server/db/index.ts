@@ -9,6 +9,7 @@ import type { Config } from '../config.ts';
 import { isShuttingDown, onShutdown } from '../lifecycle.ts';
 import { ensureDatabase, startEmbeddedPostgres } from './embedded.ts';
 import { migrateToLatest } from './migrate.ts';
+import { prepareMarkedQueries } from './prepared.ts';
 import type { DB } from './schema.ts';
 
 export type Database = Kysely<DB>;
@@ -23,7 +24,12 @@ const types = {
 	}
 } as pg.CustomTypesConfig;
 
-export function createDb(connectionString: string, poolSize = 10): Database {
+export function createDb(
+	connectionString: string,
+	poolSize = 10,
+	options: { preparedStatements?: boolean } = {}
+): Database {
+	const { preparedStatements = true } = options;
 	// A connection that cannot be opened within 5 s fails the request (see availability.ts)
 	// instead of leaving it hanging while the database is away.
 	const pool = new pg.Pool({
@@ -34,6 +40,7 @@ export function createDb(connectionString: string, poolSize = 10): Database {
 	});
 	// Every session speaks UTC; the UI converts to local time.
 	pool.on('connect', (client) => {
+		if (preparedStatements) prepareMarkedQueries(client);
 		// No parallel workers: the app's queries are short and many run at once, so starting
 		// workers costs more than it saves (3-4 ms for a search branch that then finds nothing)
 		// and takes cores from the other requests.
@@ -101,7 +108,7 @@ export async function startAppDatabase(
 		holder[DB_HOLDER] = entry;
 		try {
 			entry.url = await resolveDatabaseUrl(cfg, log);
-			entry.db = createDb(entry.url);
+			entry.db = createDb(entry.url, undefined, { preparedStatements: cfg.preparedStatements });
 			onShutdown('database pool', () => entry.db.destroy());
 			await migrateToLatest(entry.db);
 			resolveReady();

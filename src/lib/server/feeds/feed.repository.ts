@@ -6,6 +6,7 @@
  */
 import { sql, type RawBuilder } from 'kysely';
 import type { Database } from '../db/index.ts';
+import { prepared } from '../db/prepared.ts';
 import { postDetailsFrom, type PostDetailsRow } from './post.repository.ts';
 
 export type FeedKey = { createdAt: Date; id: number };
@@ -24,6 +25,12 @@ export type HomeFeedSources = {
 	followedBy?: number;
 };
 
+/*
+ * The feed's page query is a prepared statement (db/prepared.ts) whose plan is kept once
+ * PostgreSQL finds a generic plan as good as one made for the values: its limits are written
+ * into the text (the page size is fixed), because a generic plan that does not know a limit
+ * assumes it keeps a tenth of the rows and is never chosen.
+ */
 function after(cursor: FeedKey | undefined): RawBuilder<unknown> {
 	return cursor ? sql`and (p.created_at, p.id) < (${cursor.createdAt}, ${cursor.id})` : sql``;
 }
@@ -47,9 +54,21 @@ function personSource(sources: HomeFeedSources): RawBuilder<unknown> | null {
 		return sources.personIds.length
 			? sql`select unnest(${sources.personIds}::bigint[]) as id`
 			: null;
-	return sql`select unnest(${sources.personIds}::bigint[]) as id
-		union
-		select followee_id from person_follow where follower_id = ${sources.followedBy}`;
+	const followed = sql`select followee_id as id from person_follow where follower_id = ${sources.followedBy}`;
+	return sources.personIds.length
+		? sql`select unnest(${sources.personIds}::bigint[]) as id union ${followed}`
+		: followed;
+}
+
+/**
+ * Leaves out posts of hidden departments; nothing when none is hidden, so that the people's
+ * streams are read from the index alone.
+ */
+function notHidden(sources: HomeFeedSources): RawBuilder<unknown> {
+	return sources.hiddenDepartmentIds.length
+		? sql`and (p.department_id is null
+				or not p.department_id = any(${sources.hiddenDepartmentIds}::bigint[]))`
+		: sql``;
 }
 
 /**
@@ -71,7 +90,7 @@ function homeFeedCtes(
 				select p.id, p.created_at from post p
 				where p.department_id = dept.id and p.deleted_at is null and p.pinned_at is null
 					${after(cursor)}
-				order by p.created_at desc, p.id desc limit ${limit}
+				order by p.created_at desc, p.id desc limit ${sql.lit(limit)}
 			) x`);
 	if (sources.includeOrganisation)
 		parts.push(sql`
@@ -80,18 +99,16 @@ function homeFeedCtes(
 				where p.department_id is null and p.deleted_at is null
 					and not (p.is_announcement and p.created_at > ${sources.announcementsSince})
 					${after(cursor)}
-				order by p.created_at desc, p.id desc limit ${limit}
+				order by p.created_at desc, p.id desc limit ${sql.lit(limit)}
 			) o`);
 	if (people)
 		parts.push(sql`
 			select x.id, x.created_at from people
 			cross join lateral (
 				select p.id, p.created_at from post p
-				where p.author_id = people.id and p.deleted_at is null
-					and (p.department_id is null
-						or not p.department_id = any(${sources.hiddenDepartmentIds}::bigint[]))
+				where p.author_id = people.id and p.deleted_at is null ${notHidden(sources)}
 					${after(cursor)}
-				order by p.created_at desc, p.id desc limit ${limit}
+				order by p.created_at desc, p.id desc limit ${sql.lit(limit)}
 			) x`);
 	if (!parts.length) return null;
 	return sql`
@@ -100,7 +117,7 @@ function homeFeedCtes(
 		stream as (
 			select id, created_at from (${sql.join(parts, sql` union `)}) merged
 			order by created_at desc, id desc
-			limit ${limit}
+			limit ${sql.lit(limit)}
 		)`;
 }
 
@@ -175,11 +192,11 @@ function feedPageQuery(input: FeedPageInput) {
 				where ${sources.includeOrganisation} and p.is_announcement and p.deleted_at is null
 					and p.created_at > ${sources.announcementsSince}
 				order by at desc, id desc
-				limit ${TOP_LIMIT}
+				limit ${sql.lit(TOP_LIMIT)}
 			) t
 			union all`
 		: sql``;
-	return sql<FeedPostRow & { n: number }>`
+	return sql<FeedPostRow & { n: number }>`${prepared}
 		with ${ctes}, picked as (
 			${top}
 			select id, 'stream' as part, row_number() over (order by created_at desc, id desc) as n

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Database } from '../db/index.ts';
+import { prepared } from '../db/prepared.ts';
 import { UNREAD_CAP } from '../../shared/notifications.ts';
 
 /**
@@ -170,7 +171,7 @@ export async function countUnread(
 ): Promise<Map<number, number>> {
 	const counts = new Map(recipientIds.map((id) => [id, 0]));
 	if (!recipientIds.length) return counts;
-	const { rows } = await sql<{ recipientId: number; n: number }>`
+	const { rows } = await sql<{ recipientId: number; n: number }>`${prepared}
 		select r.id as recipient_id, (
 			select count(*)::int from (
 				select 1 from notification n

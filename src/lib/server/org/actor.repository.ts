@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Database } from '../db/index.ts';
+import { prepared } from '../db/prepared.ts';
 
 export type ActorRow = {
 	id: number;
@@ -53,7 +54,7 @@ function actorParts(userId: RawBuilder<unknown>) {
 /** The person with everything policies need, in one query (see `actorParts`). */
 export async function getActorRow(db: Database, userId: number): Promise<ActorRow | undefined> {
 	const { ctes, columns } = actorParts(sql`${userId}`);
-	const { rows } = await sql<ActorRow>`
+	const { rows } = await sql<ActorRow>`${prepared}
 		with recursive ${ctes}
 		select ${columns}
 		from users u
@@ -87,7 +88,7 @@ export async function getSessionActorRow(
 ): Promise<SessionActorRow | undefined> {
 	const { ctes, columns } = actorParts(sql`(select user_id from session where id = ${sessionId})`);
 	type Row = ActorRow & { session: string } & Omit<SessionActorRow['session'], 'id'>;
-	const { rows } = await sql<Row>`
+	const { rows } = await sql<Row>`${prepared}
 		with recursive ${ctes}
 		select s.id as session, s.user_id as "userId", s.auth_method as "authMethod",
 			s.created_at as "createdAt", s.last_seen_at as "lastSeenAt",
