@@ -375,18 +375,20 @@ export async function insertAttempt(
 
 /** A person's pending memos, soonest due first. */
 export async function listPendingForPerson(db: Database, userId: number) {
-	return db
-		.selectFrom('memoRecipient as r')
-		.innerJoin('memo as m', 'm.id', 'r.memoId')
-		.modifyFront(prepared)
-		.select(['m.id', 'm.title', 'm.category', 'm.currentVersion', 'r.dueOn', 'r.firstViewedAt'])
-		.where('r.userId', '=', userId)
-		.where('r.state', '=', 'pending')
-		.where('m.status', '=', 'published')
-		.orderBy('r.dueOn')
-		.orderBy('r.memoId')
-		// Written into the text: a prepared statement's generic plan that does not know its
-		// limit assumes a tenth of the rows and is never chosen (db/prepared.ts).
-		.limit(sql.lit(100))
-		.execute();
+	return (
+		db
+			.selectFrom('memoRecipient as r')
+			.innerJoin('memo as m', 'm.id', 'r.memoId')
+			.modifyFront(prepared)
+			.select(['m.id', 'm.title', 'm.category', 'm.currentVersion', 'r.dueOn', 'r.firstViewedAt'])
+			.where('r.userId', '=', userId)
+			.where('r.state', '=', 'pending')
+			.where('m.status', '=', 'published')
+			.orderBy('r.dueOn')
+			.orderBy('r.memoId')
+			// Written into the text: a prepared statement's generic plan that does not know its
+			// limit assumes a tenth of the rows and is never chosen (db/prepared.ts).
+			.limit(sql.lit(100))
+			.execute()
+	);
 }
