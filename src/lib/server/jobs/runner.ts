@@ -54,6 +54,12 @@ export async function startJobRunner(options: JobRunnerOptions): Promise<Runner>
 			pollInterval: options.pollInterval ?? 2000,
 			// The app handles SIGTERM itself and stops the runner among its shutdown steps.
 			noHandleSignals: true,
+			// A job that ends while the runner stops must be recorded before its pool closes.
+			// Unbatched (the default), graphile-worker writes a job's success or failure without
+			// waiting for it, and the stop could end the pool first: the job then stayed locked
+			// for four hours by a worker that no longer existed. Batched, even with no delay,
+			// the stop flushes those writes first.
+			preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
 			logger: workerLogger
 		});
 		const stop = runner.stop.bind(runner);

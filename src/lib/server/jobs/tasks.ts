@@ -30,9 +30,13 @@ export const tasks: TaskList = {
 		const handled = await drainSearchOutbox(db(), searchEngine());
 		if (handled) helpers.logger.debug(`indexed ${handled} search outbox rows`);
 	},
-	/** Rebuilds the whole index from the source tables (a new installation, a lost index). */
+	/**
+	 * Rebuilds the whole index from the source tables (a new installation, a lost index). At
+	 * shutdown the worker aborts it (5 s after asking running jobs to finish): the rebuild rolls
+	 * back, the job fails and runs again at the next start instead of holding the shutdown.
+	 */
 	[SEARCH_REBUILD_TASK]: async (_payload, helpers) => {
-		const counts = await searchEngine().rebuild(db());
+		const counts = await searchEngine().rebuild(db(), helpers.abortSignal);
 		helpers.logger.info(`search index rebuilt: ${JSON.stringify(counts)}`);
 	},
 	/**

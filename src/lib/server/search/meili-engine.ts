@@ -162,7 +162,7 @@ export function createMeiliEngine(options: {
 			if (gone.length) await settled(index.deleteDocuments(gone).waitTask(TASK_WAIT));
 		},
 
-		async rebuild(db: Database) {
+		async rebuild(db: Database, signal?: AbortSignal) {
 			await ready();
 			await settled(index.deleteAllDocuments().waitTask(TASK_WAIT));
 			const counts: Partial<Record<SearchKind, number>> = {};
@@ -170,6 +170,9 @@ export function createMeiliEngine(options: {
 				let last = 0;
 				counts[kind] = 0;
 				for (;;) {
+					// Stopped between batches at shutdown: the job fails and runs again at the next
+					// start; the index is partial until then.
+					signal?.throwIfAborted();
 					const { rows } = await sql<SourceDocument>`
 						select * from (${documentSource(kind, null)}) s
 						where s.source_id > ${last} order by s.source_id limit ${REBUILD_BATCH}

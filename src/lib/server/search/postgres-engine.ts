@@ -4,6 +4,7 @@
  * when no word matched as written.
  */
 import type { Database } from '../db/index.ts';
+import { cancelOnAbort } from '../db/cancel.ts';
 import { SEARCH_KINDS, type SearchKind } from '../../shared/schemas/search.ts';
 import { decodeCursor, encodeCursor, type SearchCursor } from './cursor.ts';
 import type {
@@ -136,11 +137,20 @@ export const postgresEngine: SearchEngine = {
 		await syncDocuments(trx, kind, ids);
 	},
 
-	async rebuild(db: Database) {
+	async rebuild(db: Database, signal?: AbortSignal) {
 		return db.transaction().execute(async (trx) => {
-			const counts: Partial<Record<SearchKind, number>> = {};
-			for (const kind of SEARCH_KINDS) counts[kind] = await rebuildDocuments(trx, kind);
-			return counts;
+			// One transaction: a rebuild stopped half-way leaves the index as it was.
+			const stopListening = await cancelOnAbort(trx, db, signal);
+			try {
+				const counts: Partial<Record<SearchKind, number>> = {};
+				for (const kind of SEARCH_KINDS) {
+					signal?.throwIfAborted();
+					counts[kind] = await rebuildDocuments(trx, kind);
+				}
+				return counts;
+			} finally {
+				stopListening();
+			}
 		});
 	},
 

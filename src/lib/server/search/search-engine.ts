@@ -71,8 +71,11 @@ export interface SearchEngine {
 	sync(trx: Database, kind: SearchKind, ids: number[]): Promise<void>;
 	/** True when the index holds no document at all (a new installation or a lost index). */
 	isEmpty(db: Database): Promise<boolean>;
-	/** Rebuilds every document from the source tables. Returns how many of each kind. */
-	rebuild(db: Database): Promise<Partial<Record<SearchKind, number>>>;
+	/**
+	 * Rebuilds every document from the source tables. Returns how many of each kind. Stops,
+	 * rejecting, when `signal` aborts (the app is shutting down); the index is then as it was.
+	 */
+	rebuild(db: Database, signal?: AbortSignal): Promise<Partial<Record<SearchKind, number>>>;
 	search(db: Database, query: EngineSearch): Promise<EngineResult>;
 	/** As-you-type: the last word is a prefix. */
 	suggest(
