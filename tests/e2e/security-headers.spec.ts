@@ -9,13 +9,12 @@
  * ORIGIN, proves HSTS everywhere and, when the relay is cut, the 500 page SvelteKit writes when
  * the hook itself fails.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import type { APIRequestContext, APIResponse } from '@playwright/test';
+import { appInstance, type AppInstance } from './app-instance.ts';
 import { DEMO_PASSWORD, people, sessionCookie } from './auth.ts';
 import { expect, test } from './fixtures.ts';
 
@@ -257,21 +256,11 @@ async function startRelay(target: { host: string; port: number }) {
 	};
 }
 
-async function freePort(): Promise<number> {
-	const server = net.createServer();
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const { port } = server.address() as net.AddressInfo;
-	await new Promise<void>((resolve) => server.close(() => resolve()));
-	return port;
-}
-
 test.describe.serial('a production instance behind an https origin', () => {
 	const ORIGIN = 'https://commons.example.org';
 	let relay: Awaited<ReturnType<typeof startRelay>>;
-	let child: ChildProcess;
+	let instance: AppInstance;
 	let base: string;
-	let dataDir: string;
-	const logs: string[] = [];
 
 	test.beforeAll(async () => {
 		test.setTimeout(120_000);
@@ -279,47 +268,23 @@ test.describe.serial('a production instance behind an https origin', () => {
 		const pidFile = path.join(process.env.COMMONS_E2E_DATA_DIR!, 'postgres', 'postmaster.pid');
 		const pgPort = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[3]);
 		relay = await startRelay({ host: '127.0.0.1', port: pgPort });
-		const port = await freePort();
-		base = `http://127.0.0.1:${port}`;
-		dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'commons-https-'));
-		child = spawn(process.execPath, ['server/index.ts'], {
-			env: {
-				...process.env,
-				NODE_ENV: 'production',
-				PORT: String(port),
-				HOST: '127.0.0.1',
-				ORIGIN,
-				DATA_DIR: dataDir,
-				DATABASE_URL: `postgres://postgres:commons-local@127.0.0.1:${relay.port}/commons`,
-				REALTIME_ADAPTER: 'memory',
-				LOG_LEVEL: 'error',
-				OIDC_ISSUER: '',
-				OIDC_CLIENT_ID: '',
-				OIDC_CLIENT_SECRET: ''
-			},
-			stdio: ['ignore', 'pipe', 'pipe']
+		// Listening on plain http, as behind a TLS-terminating proxy; the public origin is https.
+		instance = await appInstance({
+			ORIGIN,
+			DATABASE_URL: `postgres://postgres:commons-local@127.0.0.1:${relay.port}/commons`,
+			REALTIME_ADAPTER: 'memory',
+			LOG_LEVEL: 'error',
+			OIDC_ISSUER: '',
+			OIDC_CLIENT_ID: '',
+			OIDC_CLIENT_SECRET: ''
 		});
-		for (const stream of [child.stdout!, child.stderr!])
-			stream.on('data', (chunk: Buffer) => logs.push(chunk.toString()));
-		const until = Date.now() + 90_000;
-		for (;;) {
-			const up = await rawRequest(`${base}/healthz`).then(
-				(r) => r.status === 200,
-				() => false
-			);
-			if (up) break;
-			if (Date.now() > until || child.exitCode !== null)
-				throw new Error(`the second instance did not start:\n${logs.join('')}`);
-			await new Promise((r) => setTimeout(r, 250));
-		}
+		await instance.start();
+		base = instance.origin;
 	});
 
 	test.afterAll(async () => {
-		child?.kill('SIGTERM');
-		if (child && child.exitCode === null)
-			await new Promise((resolve) => child.once('exit', resolve));
+		await instance?.dispose();
 		await relay?.close();
-		if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 	});
 
 	test('sends HSTS on every kind of response, and a 503 page with every header when the database is gone', async ({
