@@ -102,7 +102,7 @@ const scenario: Scenario = {
 					personIds: [],
 					includeOrganisation: true,
 					hiddenDepartmentIds: [],
-					announcementsSince: new Date(Date.now() - 7 * 86_400_000),
+					announcementDays: 7,
 					followedBy: seeded.viewer.userId
 				};
 				// The first execution reads cold pages; the printed plan is the second, as the app sees it.

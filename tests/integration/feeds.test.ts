@@ -312,6 +312,27 @@ describe('the home feed', () => {
 		expect(departmentFeed.top.map((p) => p.id)).toEqual([pinnedPost.id]);
 		expect(departmentFeed.posts.map((p) => p.id)).not.toContain(pinnedPost.id);
 	});
+
+	it('keeps an announcement on top for a week, then in the stream', async () => {
+		const ctx = await as(roadWorker);
+		const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000);
+		const current = await newPost(db, {
+			authorId: comms.id,
+			isAnnouncement: true,
+			createdAt: daysAgo(6.9)
+		});
+		const past = await newPost(db, {
+			authorId: comms.id,
+			isAnnouncement: true,
+			createdAt: daysAgo(7.1)
+		});
+		const feed = await getHomeFeed(ctx, {});
+		const streamIds = await allPages(ctx, (cursor) => getHomeFeed(ctx, { cursor }));
+		expect(feed.top.map((p) => p.id)).toContain(current.id);
+		expect(streamIds).not.toContain(current.id);
+		expect(feed.top.map((p) => p.id)).not.toContain(past.id);
+		expect(streamIds).toContain(past.id);
+	});
 });
 
 describe('mentions', () => {

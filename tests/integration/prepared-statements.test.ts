@@ -50,7 +50,7 @@ function homeFeed(database: Database) {
 			personIds: [],
 			includeOrganisation: true,
 			hiddenDepartmentIds: [],
-			announcementsSince: new Date(Date.now() - 7 * 86_400_000),
+			announcementDays: 7,
 			followedBy: reader.id
 		},
 		cursor: undefined,

@@ -16,8 +16,11 @@ export type HomeFeedSources = {
 	personIds: number[];
 	includeOrganisation: boolean;
 	hiddenDepartmentIds: number[];
-	/** Announcements newer than this sit on top, so the stream leaves them out. */
-	announcementsSince: Date;
+	/**
+	 * Announcements from the last this many days sit on top, so the stream leaves them out
+	 * (counted by the database's clock, see `currentAnnouncements`).
+	 */
+	announcementDays: number;
 	/**
 	 * Also the departments and people this person follows, read inside the same query (the home
 	 * feed's page costs one round trip). Hidden departments are left out either way.
@@ -31,6 +34,16 @@ export type HomeFeedSources = {
  * into the text (the page size is fixed), because a generic plan that does not know a limit
  * assumes it keeps a tenth of the rows and is never chosen.
  */
+/**
+ * When the announcements still on top begin. The database's clock, not a value sent with the
+ * query: a generic plan cannot know how many announcements fall after a parameter (it guesses a
+ * third of them, and with them a plan twice as dear that PostgreSQL never chooses), while it
+ * estimates `now() - 7 days` as well as a plan made for the value.
+ */
+function announcedSince(sources: HomeFeedSources): RawBuilder<unknown> {
+	return sql`(now() - make_interval(days => ${sql.lit(sources.announcementDays)}))`;
+}
+
 function after(cursor: FeedKey | undefined): RawBuilder<unknown> {
 	return cursor ? sql`and (p.created_at, p.id) < (${cursor.createdAt}, ${cursor.id})` : sql``;
 }
@@ -97,7 +110,7 @@ function homeFeedCtes(
 			select * from (
 				select p.id, p.created_at from post p
 				where p.department_id is null and p.deleted_at is null
-					and not (p.is_announcement and p.created_at > ${sources.announcementsSince})
+					and not (p.is_announcement and p.created_at > ${announcedSince(sources)})
 					${after(cursor)}
 				order by p.created_at desc, p.id desc limit ${sql.lit(limit)}
 			) o`);
@@ -190,7 +203,7 @@ function feedPageQuery(input: FeedPageInput) {
 				union all
 				select p.id, p.created_at as at from post p
 				where ${sources.includeOrganisation} and p.is_announcement and p.deleted_at is null
-					and p.created_at > ${sources.announcementsSince}
+					and p.created_at > ${announcedSince(sources)}
 				order by at desc, id desc
 				limit ${sql.lit(TOP_LIMIT)}
 			) t

@@ -49,10 +49,6 @@ function decodeFeedCursor(cursor: string | null | undefined): FeedKey | undefine
 	return key ? { createdAt: new Date(key[0]), id: key[1] } : undefined;
 }
 
-function announcementsSince(now: Date): Date {
-	return new Date(now.getTime() - ANNOUNCEMENT_DAYS * 24 * 60 * 60 * 1000);
-}
-
 function toPostView(actor: Actor, p: PostDetailsRow): PostView {
 	return {
 		id: p.id,
@@ -133,12 +129,10 @@ export type HomeFeedFilter = { department?: number | 'organisation' };
  */
 export async function getHomeFeed(
 	ctx: RequestContext,
-	input: HomeFeedFilter & { cursor?: string | null },
-	now: Date = new Date()
+	input: HomeFeedFilter & { cursor?: string | null }
 ): Promise<FeedPage> {
 	const actor = requireActor(ctx);
 	const hidden = await hiddenDepartmentsOf(actor);
-	const since = announcementsSince(now);
 	let sources: HomeFeedSources;
 	if (input.department === 'organisation') {
 		sources = {
@@ -146,7 +140,7 @@ export async function getHomeFeed(
 			personIds: [],
 			includeOrganisation: true,
 			hiddenDepartmentIds: hidden,
-			announcementsSince: since
+			announcementDays: ANNOUNCEMENT_DAYS
 		};
 	} else if (input.department !== undefined) {
 		sources = {
@@ -154,7 +148,7 @@ export async function getHomeFeed(
 			personIds: [],
 			includeOrganisation: false,
 			hiddenDepartmentIds: hidden,
-			announcementsSince: since
+			announcementDays: ANNOUNCEMENT_DAYS
 		};
 	} else {
 		// Their own department, and (read in the same query) the departments and people they follow.
@@ -163,7 +157,7 @@ export async function getHomeFeed(
 			personIds: [],
 			includeOrganisation: true,
 			hiddenDepartmentIds: hidden,
-			announcementsSince: since,
+			announcementDays: ANNOUNCEMENT_DAYS,
 			followedBy: actor.id
 		};
 	}
@@ -186,7 +180,7 @@ export async function getDepartmentFeed(
 			personIds: [],
 			includeOrganisation: false,
 			hiddenDepartmentIds: [],
-			announcementsSince: new Date()
+			announcementDays: ANNOUNCEMENT_DAYS
 		},
 		decodeFeedCursor(cursor)
 	);
