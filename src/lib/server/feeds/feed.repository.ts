@@ -18,7 +18,7 @@ export type HomeFeedSources = {
 	hiddenDepartmentIds: number[];
 	/**
 	 * Announcements from the last this many days sit on top, so the stream leaves them out
-	 * (counted by the database's clock, see `currentAnnouncements`).
+	 * (counted by the database's clock, see `announcedSince`).
 	 */
 	announcementDays: number;
 	/**
@@ -30,10 +30,11 @@ export type HomeFeedSources = {
 
 /*
  * The feed's page query is a prepared statement (db/prepared.ts) whose plan is kept once
- * PostgreSQL finds a generic plan as good as one made for the values: its limits are written
- * into the text (the page size is fixed), because a generic plan that does not know a limit
- * assumes it keeps a tenth of the rows and is never chosen.
+ * PostgreSQL finds a generic plan as good as one made for the values. What a generic plan cannot
+ * know is written into the text: the limits (the page size is fixed; a generic plan that does not
+ * know a limit assumes it keeps a tenth of the rows) and the announcement window below.
  */
+
 /**
  * When the announcements still on top begin. The database's clock, not a value sent with the
  * query: a generic plan cannot know how many announcements fall after a parameter (it guesses a
