@@ -99,7 +99,6 @@ const scenario: Scenario = {
 				// and people they follow read inside the same query.
 				const sources: HomeFeedSources = {
 					departmentIds: seeded.viewer.departmentIds.slice(0, 1),
-					personIds: [],
 					includeOrganisation: true,
 					hiddenDepartmentIds: [],
 					announcementDays: 7,

@@ -47,7 +47,6 @@ function homeFeed(database: Database) {
 		viewerId: reader.id,
 		sources: {
 			departmentIds: [finance.id],
-			personIds: [],
 			includeOrganisation: true,
 			hiddenDepartmentIds: [],
 			announcementDays: 7,

@@ -13,7 +13,6 @@ export type FeedKey = { createdAt: Date; id: number };
 
 export type HomeFeedSources = {
 	departmentIds: number[];
-	personIds: number[];
 	includeOrganisation: boolean;
 	hiddenDepartmentIds: number[];
 	/**
@@ -23,7 +22,8 @@ export type HomeFeedSources = {
 	announcementDays: number;
 	/**
 	 * Also the departments and people this person follows, read inside the same query (the home
-	 * feed's page costs one round trip). Hidden departments are left out either way.
+	 * feed's page costs one round trip). Hidden departments are left out either way. The people
+	 * a feed follows come only from here.
 	 */
 	followedBy?: number;
 };
@@ -64,14 +64,9 @@ function departmentSource(sources: HomeFeedSources): RawBuilder<unknown> | null 
 }
 
 function personSource(sources: HomeFeedSources): RawBuilder<unknown> | null {
-	if (sources.followedBy === undefined)
-		return sources.personIds.length
-			? sql`select unnest(${sources.personIds}::bigint[]) as id`
-			: null;
-	const followed = sql`select followee_id as id from person_follow where follower_id = ${sources.followedBy}`;
-	return sources.personIds.length
-		? sql`select unnest(${sources.personIds}::bigint[]) as id union ${followed}`
-		: followed;
+	return sources.followedBy === undefined
+		? null
+		: sql`select followee_id as id from person_follow where follower_id = ${sources.followedBy}`;
 }
 
 /**

@@ -133,31 +133,22 @@ export async function getHomeFeed(
 ): Promise<FeedPage> {
 	const actor = requireActor(ctx);
 	const hidden = await hiddenDepartmentsOf(actor);
+	const shared = { hiddenDepartmentIds: hidden, announcementDays: ANNOUNCEMENT_DAYS };
 	let sources: HomeFeedSources;
 	if (input.department === 'organisation') {
-		sources = {
-			departmentIds: [],
-			personIds: [],
-			includeOrganisation: true,
-			hiddenDepartmentIds: hidden,
-			announcementDays: ANNOUNCEMENT_DAYS
-		};
+		sources = { ...shared, departmentIds: [], includeOrganisation: true };
 	} else if (input.department !== undefined) {
 		sources = {
+			...shared,
 			departmentIds: hidden.includes(input.department) ? [] : [input.department],
-			personIds: [],
-			includeOrganisation: false,
-			hiddenDepartmentIds: hidden,
-			announcementDays: ANNOUNCEMENT_DAYS
+			includeOrganisation: false
 		};
 	} else {
 		// Their own department, and (read in the same query) the departments and people they follow.
 		sources = {
+			...shared,
 			departmentIds: [actor.departmentId],
-			personIds: [],
 			includeOrganisation: true,
-			hiddenDepartmentIds: hidden,
-			announcementDays: ANNOUNCEMENT_DAYS,
 			followedBy: actor.id
 		};
 	}
@@ -177,7 +168,6 @@ export async function getDepartmentFeed(
 		actor,
 		{
 			departmentIds: [departmentId],
-			personIds: [],
 			includeOrganisation: false,
 			hiddenDepartmentIds: [],
 			announcementDays: ANNOUNCEMENT_DAYS
