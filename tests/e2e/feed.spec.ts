@@ -148,6 +148,14 @@ test('posting with a file works without JavaScript', async ({ page }) => {
 	await page.route(/\/_app\/.*\.js(\?.*)?$/, (route) => route.abort());
 	await signIn(page, jamal);
 
+	// Refused without JavaScript: 400 and the feed again, the text kept in the field.
+	const refused = await page.request.post('/feed?/post', {
+		form: { body: `${text} ${'x'.repeat(20_001)}` },
+		headers: { origin: new URL(page.url()).origin, accept: 'text/html' }
+	});
+	expect(refused.status()).toBe(400);
+	expect(await refused.text()).toContain(text);
+
 	await page.getByLabel('Your post').fill(text);
 	await page.getByLabel('Attach images or files').setInputFiles({
 		name: 'timetable.txt',
@@ -202,6 +210,12 @@ test('the feed filter narrows the feed and keeps focus on the select', async ({ 
 		.getAttribute('value');
 	await filter.selectOption(digital!);
 	await expect(page).toHaveURL(new RegExp(`/feed\\?department=${digital}$`));
+	// The menu is fetched after the page runs; the narrowed-to department stays selected in it.
+	await expect(filter.locator('option')).not.toHaveCount(3);
+	await expect(filter).toHaveValue(digital!);
+	await page.reload();
+	await expect(filter.locator('option')).not.toHaveCount(3);
+	await expect(filter).toHaveValue(digital!);
 	await expect(page.getByRole('article').filter({ hasText: text })).toBeVisible();
 	await page.getByRole('link', { name: 'Digital Services: page and following' }).click();
 	await expect(page.getByRole('heading', { level: 1, name: 'Digital Services' })).toBeVisible();

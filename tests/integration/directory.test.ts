@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { loadActor } from '../../src/lib/server/org/actor.ts';
-import { listDirectory, departmentTree } from '../../src/lib/server/org/directory.service.ts';
+import { forgetDepartmentRefs } from '../../src/lib/server/org/department.repository.ts';
+import {
+	listDirectory,
+	departmentTree,
+	listVisibleDepartments
+} from '../../src/lib/server/org/directory.service.ts';
+import { GET as getDepartments } from '../../src/routes/api/v1/departments/+server.ts';
+import { fakeEvent } from './fuzz-support.ts';
 import { newDepartment, newUser } from '../factories.ts';
 import { createTestDatabase } from './database.ts';
 
@@ -98,5 +105,87 @@ describe('department tree', () => {
 		const found = tree.find((n) => n.id === root.id);
 		expect(found?.children.map((c) => c.name)).toEqual(['Child']);
 		expect(found?.children[0]?.memberCount).toBe(1);
+	});
+});
+
+describe('the list of departments a viewer may see', () => {
+	it('is in tree order with depths, and leaves out members-only departments for outsiders', async () => {
+		const top = await newDepartment(db, { name: 'Aardvark Agency' });
+		const middle = await newDepartment(db, { name: 'Zebra Works', parentId: top.id });
+		const leaf = await newDepartment(db, { name: 'Bison Roads', parentId: middle.id });
+		const sibling = await newDepartment(db, { name: 'Yak Parks', parentId: top.id });
+		const sealed = await newDepartment(db, {
+			name: 'Moose Inquiries',
+			parentId: top.id,
+			visibility: 'members-only'
+		});
+		const sealedChild = await newDepartment(db, { name: 'Moose Cell', parentId: sealed.id });
+		const insider = await newUser(db, { departmentId: sealedChild.id, name: 'Ines Insider' });
+		const insiderCtx = { actor: await loadActor(db, insider.id), ip: null, userAgent: null };
+		// What a person may not see is read with them, at the start of each request.
+		const outsiderCtx = { actor: await loadActor(db, viewer.id), ip: null, userAgent: null };
+		forgetDepartmentRefs();
+
+		const outsiders = await listVisibleDepartments(outsiderCtx);
+		const ours = new Set([top.id, middle.id, leaf.id, sibling.id, sealed.id, sealedChild.id]);
+		expect(
+			outsiders.departments.filter((d) => ours.has(d.id)).map((d) => [d.name, d.depth])
+		).toEqual([
+			['Aardvark Agency', 0],
+			['Yak Parks', 1],
+			['Zebra Works', 1],
+			['Bison Roads', 2]
+		]);
+		expect(outsiders.departments.find((d) => d.id === leaf.id)).toEqual({
+			id: leaf.id,
+			slug: leaf.slug,
+			name: 'Bison Roads',
+			parentId: middle.id,
+			depth: 2
+		});
+
+		const insiders = await listVisibleDepartments(insiderCtx);
+		expect(insiders.departments.filter((d) => ours.has(d.id)).map((d) => d.name)).toEqual([
+			'Aardvark Agency',
+			'Moose Inquiries',
+			'Moose Cell',
+			'Yak Parks',
+			'Zebra Works',
+			'Bison Roads'
+		]);
+		// Two lists, two versions; the same viewer asking again gets the list already built.
+		expect(insiders.version).not.toBe(outsiders.version);
+		expect(await listVisibleDepartments(outsiderCtx)).toBe(outsiders);
+	});
+
+	it('changes its version when a department is added', async () => {
+		const before = await listVisibleDepartments(ctx);
+		await newDepartment(db, { name: 'Newt Office' });
+		forgetDepartmentRefs();
+		const after = await listVisibleDepartments(ctx);
+		expect(after.version).not.toBe(before.version);
+		expect(after.departments.map((d) => d.name)).toContain('Newt Office');
+	});
+
+	it('may be kept by the browser for a day when asked for by its current version only', async () => {
+		const { departments, version } = await listVisibleDepartments(ctx);
+		const ask = (query: string) =>
+			getDepartments(
+				fakeEvent({
+					url: new URL(`/api/v1/departments${query}`, 'http://commons.test'),
+					method: 'GET',
+					params: {},
+					actor: ctx.actor!
+				}) as never
+			);
+		const current = await ask(`?v=${version}`);
+		expect(current.status).toBe(200);
+		expect(current.headers.get('cache-control')).toBe('private, max-age=86400');
+		expect(await current.json()).toEqual({ departments, version });
+		for (const query of ['', '?v=stale', `?v=${version}x`]) {
+			const response = await ask(query);
+			expect(response.headers.get('cache-control'), query).toBe('private, no-cache');
+			expect((await response.json()).version).toBe(version);
+		}
 	});
 });

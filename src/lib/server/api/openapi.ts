@@ -155,6 +155,52 @@ const feedPaths = {
 			responses: { '204': noContent, ...objectErrors, '403': errorResponse, '409': errorResponse }
 		}
 	}),
+	'/departments': {
+		get: {
+			operationId: 'listDepartments',
+			summary: 'Every department the caller may see, in tree order',
+			description:
+				'Members-only departments are listed to their members only. `version` is a hash of the list: a request that names the current one (`?v=`) may be kept by the browser for a day, any other for no time.',
+			parameters: [
+				{
+					name: 'v',
+					in: 'query',
+					required: false,
+					description:
+						'The `version` of a list fetched before; only decides how long the answer may be cached.',
+					schema: { type: 'string', maxLength: 64 }
+				}
+			],
+			responses: {
+				'200': jsonOf('Departments', {
+					type: 'object',
+					required: ['departments', 'version'],
+					properties: {
+						departments: {
+							type: 'array',
+							items: {
+								type: 'object',
+								required: ['id', 'slug', 'name', 'parentId', 'depth'],
+								properties: {
+									id: { type: 'integer' },
+									slug: { type: 'string' },
+									name: { type: 'string' },
+									parentId: { type: ['integer', 'null'] },
+									depth: {
+										type: 'integer',
+										minimum: 0,
+										description: '0 for a top-level department'
+									}
+								}
+							}
+						},
+						version: { type: 'string' }
+					}
+				}),
+				'401': errorResponse
+			}
+		}
+	},
 	'/departments/{id}/posts': withParameters([idParam('The department'), cursorParam], {
 		get: {
 			operationId: 'getDepartmentFeed',

@@ -4,7 +4,6 @@
  */
 import { z } from 'zod';
 import type { RequestContext } from '../context.ts';
-import { treeOrder } from '../org/department-tree.ts';
 import { db } from '../db/index.ts';
 import { NotFoundError } from '../errors.ts';
 import { toAttachmentView } from '../files/attachment.repository.ts';
@@ -13,8 +12,7 @@ import {
 	getDepartmentBySlug,
 	listDepartmentNeighbours,
 	listDepartmentRefs,
-	listDepartmentRefsCached,
-	type DepartmentRef
+	listDepartmentRefsCached
 } from '../org/department.repository.ts';
 import { decodeCursor, encodeCursor } from '../pagination.ts';
 import type { FeedPage, PostView } from '../../shared/feeds.ts';
@@ -266,47 +264,6 @@ export async function getDepartmentOverview(ctx: RequestContext, slug: string) {
 		isOwnDepartment: department.id === actor.departmentId,
 		canPost: canPostTo(actor, department.id)
 	};
-}
-
-/** A department in the feed filter: its label is indented with em spaces by its depth in the tree. */
-export type DepartmentOption = { id: number; label: string };
-
-/** The filter menus already built, per list of departments and per set of hidden ones. */
-const filterMenus = new WeakMap<readonly DepartmentRef[], Map<string, DepartmentOption[]>>();
-
-/**
- * Every department not in `hidden`, in tree order with its depth: the same for everyone who may
- * see the same departments, so it is built once per department list (see
- * `listDepartmentRefsCached`) and set of hidden departments. Shared: never modify it.
- */
-function departmentMenu(
-	departments: readonly DepartmentRef[],
-	hidden: number[]
-): readonly DepartmentOption[] {
-	let menus = filterMenus.get(departments);
-	if (!menus) filterMenus.set(departments, (menus = new Map()));
-	const key = hidden.join(',');
-	const known = menus.get(key);
-	if (known) return known;
-
-	// Options cannot hold markup: em spaces show the tree's depth.
-	const tree = treeOrder(departments.filter((d) => !hidden.includes(d.id))).map(
-		({ department: d, depth }): DepartmentOption => ({
-			id: d.id,
-			label: `${'\u2003'.repeat(depth)}${d.name}`
-		})
-	);
-	menus.set(key, tree);
-	return tree;
-}
-
-/**
- * The feed filter's departments: every department the actor may see, in tree order with
- * indented labels (from the remembered list of departments). Shared: never modify it.
- */
-export async function getFeedFilterMenu(ctx: RequestContext): Promise<readonly DepartmentOption[]> {
-	const actor = requireActor(ctx);
-	return departmentMenu(await listDepartmentRefsCached(db()), actor.hiddenDepartmentIds);
 }
 
 /**
