@@ -90,7 +90,9 @@ const SOURCE_OFFSET = 1_000_000_000;
 export const SEARCH_LOAD_INDEXES: Record<string, RawBuilder<unknown>> = {
 	search_document_fts_idx: sql`create index search_document_fts_idx on search_document using gin (document)`,
 	search_title_fts_idx: sql`create index search_title_fts_idx on search_title using gin (title_vector)`,
-	search_document_updated_idx: sql`create index search_document_updated_idx on search_document (updated_at)`
+	search_document_updated_idx: sql`create index search_document_updated_idx on search_document (updated_at)`,
+	search_recent_fts_idx: sql`create index search_recent_fts_idx on search_recent using gin (document)`,
+	search_recent_updated_idx: sql`create index search_recent_updated_idx on search_recent (updated_at)`
 };
 
 export async function dropSearchLoadIndexes(db: Database): Promise<void> {
@@ -188,7 +190,9 @@ export async function seedSearch(
 			on conflict do nothing
 		`.execute(db)
 	);
-	await step('vacuum analyze', () => sql`vacuum analyze search_document, search_title`.execute(db));
+	await step('vacuum analyze', () =>
+		sql`vacuum analyze search_document, search_title, search_recent`.execute(db)
+	);
 	const { rows } = await sql<{ kind: string; n: number }>`
 		select kind, count(*)::int as n from search_document group by kind order by kind
 	`.execute(db);

@@ -18,6 +18,7 @@ import * as createRateLimit from './2026_12_03_1600_create_rate_limit.ts';
 import * as createAuditAppend from './2026_12_03_1700_create_audit_append.ts';
 import * as tuneMemoIndexes from './2026_12_03_1710_tune_memo_indexes.ts';
 import * as createSearchTitle from './2026_12_03_1800_create_search_title.ts';
+import * as createSearchRecent from './2026_12_03_1900_create_search_recent.ts';
 
 export const migrations: Record<string, Migration> = {
 	'2026_11_22_0900_create_organisation': createOrganisation,
@@ -33,5 +34,6 @@ export const migrations: Record<string, Migration> = {
 	'2026_12_03_1600_create_rate_limit': createRateLimit,
 	'2026_12_03_1700_create_audit_append': createAuditAppend,
 	'2026_12_03_1710_tune_memo_indexes': tuneMemoIndexes,
-	'2026_12_03_1800_create_search_title': createSearchTitle
+	'2026_12_03_1800_create_search_title': createSearchTitle,
+	'2026_12_03_1900_create_search_recent': createSearchRecent
 };

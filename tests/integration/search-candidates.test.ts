@@ -1,14 +1,17 @@
 /**
  * The PostgreSQL engine's candidate reading at the edges its speed depends on: counts taken from
  * the candidates (exact when every match was read, "at least" when the window was enough), older
- * matches still found when the window holds few, the title mirror kept by the trigger, and
- * phrases. Documents are written straight into search_document as the bulk seeders do, with
+ * matches still found when the window holds few, the title and recent-window mirrors kept by
+ * triggers, and phrases. Documents are written straight into search_document as the bulk seeders do, with
  * dates chosen to land inside or outside the 30-day window.
  */
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { postgresEngine } from '../../src/lib/server/search/postgres-engine.ts';
-import { webSearchQuery } from '../../src/lib/server/search/search.repository.ts';
+import {
+	pruneRecentDocuments,
+	webSearchQuery
+} from '../../src/lib/server/search/search.repository.ts';
 import type { ViewerFilter } from '../../src/lib/server/search/search-engine.ts';
 import { newDepartment, newUser } from '../factories.ts';
 import { createTestDatabase } from './database.ts';
@@ -130,6 +133,54 @@ describe('the title mirror', () => {
 		expect(suggestions[0]).toMatchObject({ kind: 'page' });
 		// Titles alone filled fewer than eight, so body matches follow.
 		expect(suggestions.length).toBe(8);
+	});
+});
+
+describe('the recent window (search_recent)', () => {
+	const recent = async (ids: number[]) =>
+		(
+			await db
+				.selectFrom('searchRecent')
+				.where('sourceId', 'in', ids)
+				.select('sourceId')
+				.orderBy('sourceId')
+				.execute()
+		).map((r) => Number(r.sourceId));
+
+	it('holds the documents of the last thirty days, following inserts, updates and deletes', async () => {
+		const [fresh, stale] = [
+			(await documents(1, 'post', 'gully cleaning', 3))[0]!,
+			(await documents(1, 'post', 'gully cleaning', 45))[0]!
+		];
+		expect(await recent([fresh, stale])).toEqual([fresh]);
+		// An edit brings an old document into the window, with its new words.
+		await sql`update search_document set body = 'gully jetting', updated_at = now() where source_id = ${stale}`.execute(
+			db
+		);
+		expect(await recent([fresh, stale])).toEqual([fresh, stale]);
+		const result = await search('jetting');
+		expect(result.hits.map((h) => h.sourceId)).toEqual([stale]);
+		await sql`delete from search_document where source_id = ${fresh}`.execute(db);
+		expect(await recent([fresh, stale])).toEqual([stale]);
+		await sql`truncate search_document`.execute(db);
+		expect(await db.selectFrom('searchRecent').select('sourceId').execute()).toEqual([]);
+	});
+
+	it('is pruned of documents that aged out, which searches still find as older matches', async () => {
+		// Forty days old, and still in search_recent as if written when they were new (the
+		// trigger cannot see time pass).
+		const ids = await documents(3, 'post', 'kerb realignment', 40);
+		await sql`
+			insert into search_recent (kind, source_id, department_id, allowed_user_ids, updated_at, document)
+			select kind, source_id, department_id, allowed_user_ids, updated_at, document
+			from search_document where source_id = any(${ids}::bigint[])
+		`.execute(db);
+		expect(await recent(ids)).toEqual(ids);
+		// Aged-out rows are filtered by the window while they wait for the prune.
+		expect((await search('realignment')).hits.map((h) => h.sourceId).sort()).toEqual(ids);
+		expect(await pruneRecentDocuments(db)).toBeGreaterThanOrEqual(3);
+		expect(await recent(ids)).toEqual([]);
+		expect((await search('realignment')).hits.map((h) => h.sourceId).sort()).toEqual(ids);
 	});
 });
 

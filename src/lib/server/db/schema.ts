@@ -434,6 +434,15 @@ export interface SearchOutbox {
   sourceId: number;
 }
 
+export interface SearchRecent {
+  allowedUserIds: ArrayType<number> | null;
+  departmentId: number | null;
+  document: string;
+  kind: string;
+  sourceId: number;
+  updatedAt: Timestamp;
+}
+
 export interface SearchTitle {
   allowedUserIds: ArrayType<number> | null;
   departmentId: number | null;
@@ -575,6 +584,7 @@ export interface DB {
   roleAssignment: RoleAssignment;
   searchDocument: SearchDocument;
   searchOutbox: SearchOutbox;
+  searchRecent: SearchRecent;
   searchTitle: SearchTitle;
   searchWord: SearchWord;
   session: Session;

@@ -14,6 +14,7 @@ import {
 	sendNotificationEmail
 } from '../notifications/delivery.service.ts';
 import { drainSearchOutbox } from '../search/index-outbox.ts';
+import { pruneRecentDocuments } from '../search/search.repository.ts';
 import { searchEngine } from '../search/search.service.ts';
 
 export const SEARCH_INDEX_TASK = 'search_index';
@@ -23,6 +24,7 @@ export const NOTIFICATIONS_DISPATCH_TASK = 'notifications_dispatch';
 export const NOTIFICATION_EMAIL_TASK = EMAIL_TASK;
 export const NOTIFICATIONS_DIGEST_TASK = 'notifications_digest';
 export const PAGE_REVIEW_TASK = 'page_review_notices';
+export const SEARCH_PRUNE_TASK = 'search_prune_recent';
 
 export const tasks: TaskList = {
 	/** Indexes what waits in the search outbox (added by a trigger on every outbox write). */
@@ -78,6 +80,11 @@ export const tasks: TaskList = {
 		const digests = await runDueDigests(now);
 		if (digests.length) helpers.logger.info(`notification digests: ${digests.length}`);
 	},
+	/** Every hour: documents that left search_recent's thirty days are removed from it. */
+	[SEARCH_PRUNE_TASK]: async (_payload, helpers) => {
+		const removed = await pruneRecentDocuments(db());
+		if (removed) helpers.logger.debug(`search: ${removed} documents left the recent window`);
+	},
 	/** Every hour: owners of pages due for review are told, once per review date. */
 	[PAGE_REVIEW_TASK]: async (_payload, helpers) => {
 		const told = await runPageReviewNotices(new Date());
@@ -95,5 +102,6 @@ export const crontab = [
 	`* * * * * ${SEARCH_INDEX_TASK} ?max=1`,
 	`* * * * * ${MEMO_REMINDERS_TASK} ?max=1`,
 	`* * * * * ${NOTIFICATIONS_DIGEST_TASK} ?max=1`,
-	`5 * * * * ${PAGE_REVIEW_TASK} ?max=1`
+	`5 * * * * ${PAGE_REVIEW_TASK} ?max=1`,
+	`35 * * * * ${SEARCH_PRUNE_TASK} ?max=1`
 ].join('\n');

@@ -30,6 +30,17 @@ const upsert = sql.raw(
 		.join(', ')}`
 );
 
+/**
+ * Removes documents that have left the recent window from search_recent (the trigger that fills
+ * it cannot see time pass). Until then they are only filtered out: the window is in the query.
+ */
+export async function pruneRecentDocuments(db: Database): Promise<number> {
+	const result = await sql`
+		delete from search_recent where updated_at <= now() - make_interval(days => ${RECENT_DAYS})
+	`.execute(db);
+	return Number(result.numAffectedRows ?? 0);
+}
+
 export async function hasAnyDocument(db: Database): Promise<boolean> {
 	const { rows } = await sql<{ any: boolean }>`
 		select exists (select 1 from search_document) as any
@@ -160,7 +171,11 @@ export const CANDIDATES = 200;
 const SUGGEST_CANDIDATES = 50;
 /** How many of the newest documents as-you-type suggestions look through for body matches. */
 const SUGGEST_BODY_WINDOW = 5000;
-/** The window searched newest first before older matches are looked at. */
+/**
+ * The window searched newest first before older matches are looked at. Its documents are also
+ * in search_recent (kept by a trigger, pruned by `pruneRecentDocuments`), which holds 30 days:
+ * this must not be longer.
+ */
 const RECENT_DAYS = 30;
 /**
  * Matches in the window that make looking further back unnecessary: title matches of any age
@@ -172,10 +187,12 @@ const RECENT_ENOUGH = 50;
 /**
  * The candidate rows for a query: the newest `limit` title matches (from the narrow
  * search_title, whose word frequencies the planner knows), the newest `limit` body matches of the
- * last RECENT_DAYS (the window bounds a walk of the updated_at index), and only when those are
- * fewer than RECENT_ENOUGH, the newest of the older matches through the GIN index alone (the
- * `+ interval '0'` keeps the planner off an index walk, which would cross the whole table when
- * matches are rare; phrases, whose matches it overestimates, take the GIN index everywhere).
+ * last RECENT_DAYS (from search_recent, which holds only that window: a word's posting list
+ * there is its recent matches alone, and a walk of its updated_at index is bounded by the
+ * window), and only when those are fewer than RECENT_ENOUGH, the newest of the older matches
+ * through the GIN index alone (the `+ interval '0'` keeps the planner off an index walk, which
+ * would cross the whole table when matches are rare; phrases, whose matches it overestimates,
+ * take the GIN index everywhere).
  */
 export function candidateRows(
 	query: TextQuery,
@@ -190,7 +207,7 @@ export function candidateRows(
 			order by ${newest} desc limit ${limit}
 		),
 		recent as (
-			select d.kind, d.source_id from search_document d
+			select d.kind, d.source_id from search_recent d
 			where d.document @@ ${query.tsquery} and ${where}
 				and d.updated_at > now() - make_interval(days => ${RECENT_DAYS})
 			order by ${newest} desc limit ${limit}
