@@ -252,6 +252,7 @@ export const MATRIX: Record<string, Cell> = {
 	'GET /api/v1/openapi.json': { expect: 'OOOOO' },
 	'GET /api/v1/me': { expect: 'SOOOO' },
 	'GET /api/v1/feed': { expect: 'SOOOO' },
+	'GET /api/v1/departments': { expect: 'SOOOO' },
 	'POST /api/v1/posts': { expect: 'SVAAV', json: { body: 'Matrix post', audience: '{dept}' } },
 	'GET /api/v1/posts/{id}': { expect: 'SROOR', url: '/api/v1/posts/{post}' },
 	'PATCH /api/v1/posts/{id}': {
