@@ -16,6 +16,10 @@ import { sql, type Kysely } from 'kysely';
  * (`pruneRecentDocuments`). It holds what the branch filters on and the tsvector, no text.
  */
 export async function up(db: Kysely<any>): Promise<void> {
+	// No writes to search_document between the copy below and the trigger (the outbox worker
+	// of an instance still running the old code): each would be missing from, or stale in, the
+	// copy. Migrations run in one transaction, so the lock holds until the trigger exists.
+	await sql`lock table search_document in share row exclusive mode`.execute(db);
 	await sql`
 		create table search_recent (
 			kind text not null,
@@ -52,7 +56,14 @@ export async function up(db: Kysely<any>): Promise<void> {
 					(kind, source_id, department_id, allowed_user_ids, updated_at, document)
 				values
 					(new.kind, new.source_id, new.department_id, new.allowed_user_ids,
-						new.updated_at, new.document);
+						new.updated_at, new.document)
+				-- A row left behind by anything outside this trigger is replaced, not an error
+				-- that would fail the writer's whole transaction.
+				on conflict (kind, source_id) do update set
+					department_id = excluded.department_id,
+					allowed_user_ids = excluded.allowed_user_ids,
+					updated_at = excluded.updated_at,
+					document = excluded.document;
 			end if;
 			return null;
 		end

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { postgresEngine } from '../../src/lib/server/search/postgres-engine.ts';
 import {
 	pruneRecentDocuments,
+	RECENT_DAYS,
 	webSearchQuery
 } from '../../src/lib/server/search/search.repository.ts';
 import type { ViewerFilter } from '../../src/lib/server/search/search-engine.ts';
@@ -164,6 +165,38 @@ describe('the recent window (search_recent)', () => {
 		expect(await recent([fresh, stale])).toEqual([stale]);
 		await sql`truncate search_document`.execute(db);
 		expect(await db.selectFrom('searchRecent').select('sourceId').execute()).toEqual([]);
+	});
+
+	it('is kept by a trigger with the same window as the query', async () => {
+		const { rows } = await sql<{ definition: string }>`
+			select pg_get_functiondef('search_recent_mirror'::regproc) as definition
+		`.execute(db);
+		expect(rows[0]!.definition).toContain(`now() - interval '${RECENT_DAYS} days'`);
+	});
+
+	it('replaces a row left behind instead of failing the write', async () => {
+		const [id] = await documents(1, 'post', 'bollard', 2);
+		// A leftover as a write outside the trigger (or before it existed) would leave it.
+		await sql`alter table search_document disable trigger search_recent_mirror`.execute(db);
+		await sql`delete from search_document where source_id = ${id}`.execute(db);
+		await sql`alter table search_document enable trigger search_recent_mirror`.execute(db);
+		await sql`
+			insert into search_document (kind, source_id, department_id, title, body, url, created_at, updated_at)
+			values ('post', ${id}, ${department.id}, '', 'bollard replacement', '/x', now(), now())
+		`.execute(db);
+		expect((await search('replacement')).hits.map((h) => h.sourceId)).toEqual([id]);
+	});
+
+	it('cannot show what the document itself no longer lets the viewer see', async () => {
+		const [id] = await documents(1, 'post', 'sinkhole', 2);
+		expect((await search('sinkhole')).hits.map((h) => h.sourceId)).toEqual([id]);
+		// Restricted to someone else while the mirror missed it: the mirror is stale.
+		await sql`alter table search_document disable trigger search_recent_mirror`.execute(db);
+		await sql`update search_document set allowed_user_ids = array[${reader.id + 1}]::bigint[] where source_id = ${id}`.execute(
+			db
+		);
+		await sql`alter table search_document enable trigger search_recent_mirror`.execute(db);
+		expect((await search('sinkhole')).hits).toEqual([]);
 	});
 
 	it('is pruned of documents that aged out, which searches still find as older matches', async () => {

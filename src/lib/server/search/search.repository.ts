@@ -35,10 +35,22 @@ const upsert = sql.raw(
  * it cannot see time pass). Until then they are only filtered out: the window is in the query.
  */
 export async function pruneRecentDocuments(db: Database): Promise<number> {
-	const result = await sql`
-		delete from search_recent where updated_at <= now() - make_interval(days => ${RECENT_DAYS})
-	`.execute(db);
-	return Number(result.numAffectedRows ?? 0);
+	let removed = 0;
+	for (;;) {
+		// In batches, skipping rows another transaction holds: a rebuild deletes and rewrites
+		// every document in one long transaction, and one statement locking the window's old
+		// rows in its own order could deadlock with it. A row skipped is being rewritten anyway.
+		const result = await sql`
+			delete from search_recent where (kind, source_id) in (
+				select kind, source_id from search_recent
+				where updated_at <= now() - make_interval(days => ${RECENT_DAYS})
+				limit ${sql.lit(PRUNE_BATCH)} for update skip locked
+			)
+		`.execute(db);
+		const batch = Number(result.numAffectedRows ?? 0);
+		removed += batch;
+		if (batch < PRUNE_BATCH) return removed;
+	}
 }
 
 export async function hasAnyDocument(db: Database): Promise<boolean> {
@@ -176,7 +188,8 @@ const SUGGEST_BODY_WINDOW = 5000;
  * in search_recent (kept by a trigger, pruned by `pruneRecentDocuments`), which holds 30 days:
  * this must not be longer.
  */
-const RECENT_DAYS = 30;
+export const RECENT_DAYS = 30;
+const PRUNE_BATCH = 5000;
 /**
  * Matches in the window that make looking further back unnecessary: title matches of any age
  * have their own branch, and fetching every older match to find its newest (thousands of rows
@@ -256,6 +269,8 @@ export async function searchByWords(
 					((d.title <> '' and to_tsvector('commons', d.title) @@ ${query.tsquery})::int
 						+ ts_rank_cd(${WEIGHTS}, d.document, ${query.tsquery}, 32))::real as rank
 				from candidates c join search_document d using (kind, source_id)
+				-- Again on the documents themselves: the candidates came from mirrors.
+				where ${where}
 			) s
 			where true ${after(key)}
 			order by s.rank desc, s.kind, s.source_id
