@@ -156,6 +156,8 @@ test.describe('the e2e server (http origin)', () => {
 		expect(cleared).toMatch(/HttpOnly/i);
 		expect(cleared).toMatch(/Secure/i);
 		expect(cleared).toMatch(/Path=\//);
+		// And the browser's cache of private answers (files, the department list) goes with it.
+		expect(out.headers()['clear-site-data']).toBe('"cache"');
 	});
 
 	test('the JSON API, downloads and the 404 pages', async ({ request, baseURL, playwright }) => {
