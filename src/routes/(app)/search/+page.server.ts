@@ -1,6 +1,6 @@
 import { requestContext } from '$lib/server/context';
 import { ValidationError } from '$lib/server/errors';
-import { listSearchDepartments } from '$lib/server/search/search-filters';
+import { listVisibleDepartments } from '$lib/server/org/directory.service';
 import { searchEverything } from '$lib/server/search/search.service';
 import { searchQuerySchema } from '$lib/shared/schemas/search';
 import type { SearchResponse } from '$lib/shared/search';
@@ -16,7 +16,8 @@ export async function load(event) {
 		cursor: params.get('cursor') ?? undefined
 	};
 	const form = { q: raw.q ?? '', type: params.get('type') ?? '', department: raw.department ?? '' };
-	const departments = await listSearchDepartments(ctx);
+	// The department filter: every department the viewer may see, indented as a tree.
+	const { departments } = await listVisibleDepartments(ctx);
 	const parsed = searchQuerySchema.safeParse(raw);
 	if (!parsed.success)
 		return { form, departments, result: null, error: parsed.error.issues[0]!.message };
