@@ -292,6 +292,8 @@ export async function getFeedPageOptions(ctx: RequestContext, filter: number | n
 			: departments.find((d) => d.id === filter);
 	return {
 		audiences,
-		filteredDepartment: filtered ? { id: filtered.id, name: filtered.name } : null
+		filteredDepartment: filtered
+			? { id: filtered.id, name: filtered.name, slug: filtered.slug }
+			: null
 	};
 }

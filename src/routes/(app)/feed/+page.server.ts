@@ -2,22 +2,8 @@ import { redirect } from '@sveltejs/kit';
 import { requestContext } from '$lib/server/context';
 import { getFeedPageOptions, getHomeFeed } from '$lib/server/feeds/feed.service';
 import { publishFromForm } from '$lib/server/feeds/post-form';
-import {
-	departmentTree,
-	listVisibleDepartments,
-	type DepartmentNode
-} from '$lib/server/org/directory.service';
+import { listVisibleDepartments } from '$lib/server/org/directory.service';
 import { feedQuerySchema } from '$lib/shared/schemas/feeds';
-
-/** The slug of a department everyone may see (members-only ones have no public page link here). */
-function findSlug(nodes: DepartmentNode[], id: number): string | null {
-	for (const node of nodes) {
-		if (node.id === id) return node.slug;
-		const found = findSlug(node.children, id);
-		if (found) return found;
-	}
-	return null;
-}
 
 export async function load(event) {
 	const ctx = requestContext(event);
@@ -26,13 +12,11 @@ export async function load(event) {
 		? parsed.data
 		: {};
 	const department = typeof query.department === 'number' ? query.department : null;
-	const [feed, options, departments, tree] = await Promise.all([
+	const [feed, options, departments] = await Promise.all([
 		getHomeFeed(ctx, query),
 		getFeedPageOptions(ctx, department),
-		listVisibleDepartments(ctx),
-		department === null ? Promise.resolve(null) : departmentTree()
+		listVisibleDepartments(ctx)
 	]);
-	const filtered = options.filteredDepartment;
 	return {
 		feed,
 		audiences: options.audiences,
@@ -45,10 +29,8 @@ export async function load(event) {
 		 */
 		departmentsVersion: departments.version,
 		filter: query.department === undefined ? '' : String(query.department),
-		/** The department the feed is narrowed to, with its page when it has a public one. */
-		filteredDepartment: filtered
-			? { id: filtered.id, name: filtered.name, slug: tree ? findSlug(tree, filtered.id) : null }
-			: null,
+		/** The department the feed is narrowed to (the viewer may see it, so its page too). */
+		filteredDepartment: options.filteredDepartment,
 		paged: !!query.cursor,
 		deleted: event.url.searchParams.get('deleted') === '1',
 		posted: event.url.searchParams.get('posted') === '1',
