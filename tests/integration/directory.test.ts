@@ -8,7 +8,7 @@ import {
 } from '../../src/lib/server/org/directory.service.ts';
 import { GET as getDepartments } from '../../src/routes/api/v1/departments/+server.ts';
 import { fakeEvent } from './fuzz-support.ts';
-import { newDepartment, newUser } from '../factories.ts';
+import { contextFor, newDepartment, newUser } from '../factories.ts';
 import { createTestDatabase } from './database.ts';
 
 const { db } = await createTestDatabase();
@@ -121,9 +121,9 @@ describe('the list of departments a viewer may see', () => {
 		});
 		const sealedChild = await newDepartment(db, { name: 'Moose Cell', parentId: sealed.id });
 		const insider = await newUser(db, { departmentId: sealedChild.id, name: 'Ines Insider' });
-		const insiderCtx = { actor: await loadActor(db, insider.id), ip: null, userAgent: null };
+		const insiderCtx = await contextFor(db, insider.id);
 		// What a person may not see is read with them, at the start of each request.
-		const outsiderCtx = { actor: await loadActor(db, viewer.id), ip: null, userAgent: null };
+		const outsiderCtx = await contextFor(db, viewer.id);
 		forgetDepartmentRefs();
 
 		const outsiders = await listVisibleDepartments(outsiderCtx);

@@ -30,29 +30,6 @@ const upsert = sql.raw(
 		.join(', ')}`
 );
 
-/**
- * Removes documents that have left the recent window from search_recent (the trigger that fills
- * it cannot see time pass). Until then they are only filtered out: the window is in the query.
- */
-export async function pruneRecentDocuments(db: Database): Promise<number> {
-	let removed = 0;
-	for (;;) {
-		// In batches, skipping rows another transaction holds: a rebuild deletes and rewrites
-		// every document in one long transaction, and one statement locking the window's old
-		// rows in its own order could deadlock with it. A row skipped is being rewritten anyway.
-		const result = await sql`
-			delete from search_recent where (kind, source_id) in (
-				select kind, source_id from search_recent
-				where updated_at <= now() - make_interval(days => ${RECENT_DAYS})
-				limit ${sql.lit(PRUNE_BATCH)} for update skip locked
-			)
-		`.execute(db);
-		const batch = Number(result.numAffectedRows ?? 0);
-		removed += batch;
-		if (batch < PRUNE_BATCH) return removed;
-	}
-}
-
 export async function hasAnyDocument(db: Database): Promise<boolean> {
 	const { rows } = await sql<{ any: boolean }>`
 		select exists (select 1 from search_document) as any
@@ -196,6 +173,29 @@ const PRUNE_BATCH = 5000;
  * for a word in a few percent of the documents) cost more than the rest of a search.
  */
 const RECENT_ENOUGH = 50;
+
+/**
+ * Removes documents that have left the recent window from search_recent (the trigger that fills
+ * it cannot see time pass). Until then they are only filtered out: the window is in the query.
+ */
+export async function pruneRecentDocuments(db: Database): Promise<number> {
+	let removed = 0;
+	for (;;) {
+		// In batches, skipping rows another transaction holds: a rebuild deletes and rewrites
+		// every document in one long transaction, and one statement locking the window's old
+		// rows in its own order could deadlock with it. A row skipped is being rewritten anyway.
+		const result = await sql`
+			delete from search_recent where (kind, source_id) in (
+				select kind, source_id from search_recent
+				where updated_at <= now() - make_interval(days => ${RECENT_DAYS})
+				limit ${sql.lit(PRUNE_BATCH)} for update skip locked
+			)
+		`.execute(db);
+		const batch = Number(result.numAffectedRows ?? 0);
+		removed += batch;
+		if (batch < PRUNE_BATCH) return removed;
+	}
+}
 
 /**
  * The candidate rows for a query: the newest `limit` title matches (from the narrow
