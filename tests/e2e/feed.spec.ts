@@ -75,11 +75,29 @@ test('following a department brings its new post live; comments and reactions re
 	await expect(post.getByRole('link', { name: 'Transport Planning' })).toBeVisible();
 	await expectAccessible(page);
 
-	// She reacts in the feed and comments on the post's page.
-	await post.getByRole('button', { name: /^Celebrate/ }).click();
+	// She reacts in the feed (a post shows the reactions it has and one button for the five),
+	// and comments on the post's page.
+	const addReaction = post.locator('summary', { hasText: 'Add a reaction' });
+	await addReaction.click();
+	const choices = post.getByRole('group', { name: 'Choose a reaction' });
+	await expect(choices.getByRole('button')).toHaveCount(5);
+	await expectAccessible(page);
+	await page.keyboard.press('Escape');
+	await expect(choices).toHaveCount(0);
+	await addReaction.click();
+	await choices.getByRole('button', { name: /^Celebrate/ }).click();
 	await expect(
 		post.getByRole('button', { name: /^Celebrate, 1 reaction, you reacted/ })
 	).toBeVisible();
+	await expect(choices).toHaveCount(0);
+	// Taking it back keeps the button (and the focus on it) until the page is reloaded.
+	const celebrated = post.getByRole('button', { name: /^Celebrate/ });
+	await celebrated.press('Enter');
+	await expect(post.getByRole('button', { name: 'Celebrate', exact: true })).toBeFocused();
+	await post.getByRole('button', { name: 'Celebrate', exact: true }).press('Enter');
+	await expect(
+		post.getByRole('button', { name: /^Celebrate, 1 reaction, you reacted/ })
+	).toBeFocused();
 	await post.getByRole('link', { name: '0 comments' }).click();
 	await expect(page.getByRole('heading', { name: /^Comments/ })).toBeVisible();
 	await page.getByLabel('Add a comment').fill(reply);
@@ -171,15 +189,20 @@ test('posting with a file works without JavaScript', async ({ page }) => {
 	await expect(post.getByRole('link', { name: /timetable\.txt/ })).toBeVisible();
 	await expectAccessible(page);
 
-	// A reaction from the feed comes back to the feed.
-	await post.getByRole('button', { name: /^Like/ }).click();
+	// A new reaction is chosen on the post's page (the feed shows only the reactions a post
+	// has); a reaction shown in the feed is taken back from the feed, which comes back to it.
+	await post.locator('summary', { hasText: 'Add a reaction' }).click();
+	await post.getByRole('link', { name: "Choose a reaction on the post's page" }).click();
+	await expect(page).toHaveURL(/\/posts\/\d+#reactions$/);
+	await page.getByRole('button', { name: /^Like/ }).click();
+	await expect(page.getByRole('button', { name: 'Like, 1 reaction, you reacted' })).toBeVisible();
+	await visit(page, '/feed');
+	const liked = page.getByRole('article').filter({ hasText: text });
+	await liked.getByRole('button', { name: 'Like, 1 reaction, you reacted' }).click();
 	await expect(page).toHaveURL(/\/feed$/);
 	await expect(
-		page
-			.getByRole('article')
-			.filter({ hasText: text })
-			.getByRole('button', { name: /^Like, 1 reaction, you reacted/ })
-	).toBeVisible();
+		page.getByRole('article').filter({ hasText: text }).getByRole('button', { name: /^Like/ })
+	).toHaveCount(0);
 
 	// The filter is a plain form with a button.
 	await page.getByLabel('Show').selectOption('organisation');
