@@ -82,13 +82,17 @@ test('following a department brings its new post live; comments and reactions re
 	const choices = post.getByRole('group', { name: 'Choose a reaction' });
 	await expect(choices.getByRole('button')).toHaveCount(5);
 	await expectAccessible(page);
+	// Escape from a choice closes the picker and gives focus back to its button.
+	await choices.getByRole('button', { name: 'Like', exact: true }).focus();
 	await page.keyboard.press('Escape');
 	await expect(choices).toHaveCount(0);
-	await addReaction.click();
-	await choices.getByRole('button', { name: /^Celebrate/ }).click();
+	await expect(addReaction).toBeFocused();
+	// Chosen with the keyboard: the picker closes and focus is on the reaction, now pressed.
+	await page.keyboard.press('Enter');
+	await choices.getByRole('button', { name: /^Celebrate/ }).press('Enter');
 	await expect(
 		post.getByRole('button', { name: /^Celebrate, 1 reaction, you reacted/ })
-	).toBeVisible();
+	).toBeFocused();
 	await expect(choices).toHaveCount(0);
 	// Taking it back keeps the button (and the focus on it) until the page is reloaded.
 	const celebrated = post.getByRole('button', { name: /^Celebrate/ });
@@ -194,7 +198,10 @@ test('posting with a file works without JavaScript', async ({ page }) => {
 	await post.locator('summary', { hasText: 'Add a reaction' }).click();
 	await post.getByRole('link', { name: "Choose a reaction on the post's page" }).click();
 	await expect(page).toHaveURL(/\/posts\/\d+#reactions$/);
+	await expect(page.locator('#reactions')).toBeInViewport();
 	await page.getByRole('button', { name: /^Like/ }).click();
+	// Back at the reactions, not the top of the page.
+	await expect(page).toHaveURL(/\/posts\/\d+#reactions$/);
 	await expect(page.getByRole('button', { name: 'Like, 1 reaction, you reacted' })).toBeVisible();
 	await visit(page, '/feed');
 	const liked = page.getByRole('article').filter({ hasText: text });

@@ -200,7 +200,7 @@ test('reacting, commenting and replying work without JavaScript', async ({ page,
 	await visit(page, `/posts/${postId}`);
 
 	await page.getByRole('button', { name: /^Like/ }).click();
-	await expect(page).toHaveURL(new RegExp(`/posts/${postId}$`));
+	await expect(page).toHaveURL(new RegExp(`/posts/${postId}#reactions$`));
 	await expect(page.getByRole('button', { name: 'Like, 1 reaction, you reacted' })).toHaveAttribute(
 		'aria-pressed',
 		'true'
