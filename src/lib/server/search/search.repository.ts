@@ -17,6 +17,15 @@ export const COUNT_CAP = 1000;
 
 /** Title (A) well above body (B); C and D are unused. Order: {D, C, B, A}. */
 const WEIGHTS = sql.lit('{0.05, 0.1, 0.4, 1.0}');
+
+/**
+ * Does the query match the document's title? Read from the document's own title lexemes (weight
+ * A) rather than by parsing the title again: the same answer, and parsing cost about 4 µs a
+ * candidate, a tenth of ranking 400 of them.
+ */
+function titleMatch(tsquery: RawBuilder<unknown>): RawBuilder<unknown> {
+	return sql`(ts_filter(d.document, '{a}') @@ ${tsquery})`;
+}
 const HEADLINE = `StartSel=${MARK_START}, StopSel=${MARK_END}, MaxFragments=2, MaxWords=24, MinWords=10, ShortWord=2, FragmentDelimiter=" … "`;
 const HEADLINE_ALL = `StartSel=${MARK_START}, StopSel=${MARK_END}, HighlightAll=true`;
 
@@ -266,7 +275,7 @@ export async function searchByWords(
 		page as (
 			select s.kind, s.source_id, s.rank from (
 				select d.kind, d.source_id,
-					((d.title <> '' and to_tsvector('commons', d.title) @@ ${query.tsquery})::int
+					(${titleMatch(query.tsquery)}::int
 						+ ts_rank_cd(${WEIGHTS}, d.document, ${query.tsquery}, 32))::real as rank
 				from candidates c join search_document d using (kind, source_id)
 				-- Again on the documents themselves: the candidates came from mirrors.
@@ -413,7 +422,7 @@ export async function suggestByPrefix(
 		candidates as (select * from title_hits union select * from body_hits),
 		best as (
 			select d.kind, d.source_id,
-				((d.title <> '' and to_tsvector('commons', d.title) @@ ${tsquery})::int
+				(${titleMatch(tsquery)}::int
 					+ ts_rank_cd(${WEIGHTS}, d.document, ${tsquery}, 32))::real as rank
 			from candidates c join search_document d using (kind, source_id)
 			order by rank desc, d.updated_at desc
