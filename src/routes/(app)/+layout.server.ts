@@ -1,7 +1,6 @@
 import { error } from '@sveltejs/kit';
 import { requestContext } from '$lib/server/context';
-import { listMyPendingMemos } from '$lib/server/memos/memo-ack.service';
-import { countMyUnread } from '$lib/server/notifications/notification.service';
+import { loadPageFrame } from '$lib/server/page-frame';
 
 export async function load(event) {
 	const { locals } = event;
@@ -10,10 +9,7 @@ export async function load(event) {
 	const { id, name, email, title, isAdmin } = locals.actor;
 	// Memos the person still owes an acknowledgement: the banner on every page.
 	// Unread notifications: the bell's count until the live connection takes over.
-	const [pendingMemos, unreadNotifications] = await Promise.all([
-		listMyPendingMemos(requestContext(event)),
-		countMyUnread(requestContext(event))
-	]);
+	const { pendingMemos, unreadNotifications } = await loadPageFrame(requestContext(event));
 	// The bell's count must follow marking read, so this reloads with the notification pages.
 	event.depends('app:notifications');
 	return { me: { id, name, email, title, isAdmin }, pendingMemos, unreadNotifications };

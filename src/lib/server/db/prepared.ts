@@ -31,9 +31,22 @@ const MARK = '/* prepared */';
  */
 export const prepared = sql.raw(`${MARK} `);
 
-/** The statement's name: its text's hash, so one text is one statement on every connection. */
+const names = new Map<string, string>();
+
+/**
+ * The statement's name: its text's hash, so one text is one statement on every connection.
+ * Remembered per text (the marked texts are a small fixed set): hashing every page's queries
+ * again was 1% of the app's CPU.
+ */
 export function statementName(text: string): string {
-	return `commons_${createHash('sha1').update(text).digest('base64url')}`;
+	let name = names.get(text);
+	if (name === undefined) {
+		name = `commons_${createHash('sha1').update(text).digest('base64url')}`;
+		// A bound, should a marked text ever vary after all.
+		if (names.size >= 1000) names.clear();
+		names.set(text, name);
+	}
+	return name;
 }
 
 /** Marked: the mark first, or right after the `select` keyword (Kysely's `modifyFront`). */

@@ -121,7 +121,15 @@ export async function listMyPendingMemos(
 ): Promise<PendingMemo[]> {
 	const actor = requireActor(ctx);
 	const rows = await listPendingForPerson(db(), actor.id);
-	return rows.map((r) => ({
+	return rows.map((r) => toPendingMemo(r, now));
+}
+
+/** A row of `pendingForPersonQuery` as the banner and the memos page show it. */
+export function toPendingMemo(
+	r: Awaited<ReturnType<typeof listPendingForPerson>>[number],
+	now: Date = new Date()
+): PendingMemo {
+	return {
 		id: r.id,
 		title: r.title,
 		category: r.category,
@@ -129,7 +137,7 @@ export async function listMyPendingMemos(
 		dueOn: r.dueOn,
 		overdue: r.dueOn < isoDay(now),
 		firstViewedAt: iso(r.firstViewedAt)
-	}));
+	};
 }
 
 /** Refuses acknowledgements of memos that are not live, or of versions that are not current. */

@@ -374,12 +374,15 @@ export async function insertAttempt(
 }
 
 /** A person's pending memos, soonest due first. */
-export async function listPendingForPerson(db: Database, userId: number) {
+/**
+ * The memos a person still owes an acknowledgement, soonest due first (at most 100), as a query
+ * to run or to put in another statement (the page frame reads it with the bell's count).
+ */
+export function pendingForPersonQuery(db: Database, userId: number) {
 	return (
 		db
 			.selectFrom('memoRecipient as r')
 			.innerJoin('memo as m', 'm.id', 'r.memoId')
-			.modifyFront(prepared)
 			.select(['m.id', 'm.title', 'm.category', 'm.currentVersion', 'r.dueOn', 'r.firstViewedAt'])
 			.where('r.userId', '=', userId)
 			.where('r.state', '=', sql.lit('pending'))
@@ -390,6 +393,9 @@ export async function listPendingForPerson(db: Database, userId: number) {
 			// its limit assumes a tenth of the rows, and one that does not know the state cannot
 			// use the index of pending recipients; either way it is never chosen (db/prepared.ts).
 			.limit(sql.lit(100))
-			.execute()
 	);
+}
+
+export async function listPendingForPerson(db: Database, userId: number) {
+	return pendingForPersonQuery(db, userId).modifyFront(prepared).execute();
 }

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Database } from '../db/index.ts';
 import { prepared } from '../db/prepared.ts';
 import { UNREAD_CAP } from '../../shared/notifications.ts';
@@ -162,6 +162,20 @@ export async function listNotificationDetails(
 		limit ${options.limit}
 	`.execute(db);
 	return rows;
+}
+
+/**
+ * One person's unread notifications (capped at UNREAD_CAP), as a scalar subquery to put in
+ * another statement (the page frame reads it with the memo banner's list).
+ */
+export function unreadCountOf(recipientId: number): RawBuilder<number> {
+	return sql<number>`(
+		select count(*)::int from (
+			select 1 from notification n
+			where n.recipient_id = ${recipientId} and n.read_at is null and ${shown}
+			limit ${UNREAD_CAP}
+		) capped
+	)`;
 }
 
 /** Unread notifications per person (capped at UNREAD_CAP: the bell shows "99+"). */
