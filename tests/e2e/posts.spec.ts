@@ -89,6 +89,12 @@ test('comments, one level of replies, mentions, reactions and tombstones', async
 	const mention = comment.getByRole('link', { name: '@Jamal Hassan' });
 	await expect(mention).toHaveAttribute('href', /^\/people\/\d+$/);
 
+	// Leaving the field and typing in it again at once still brings the list (the close on
+	// leaving is delayed; it once fired after the return and dropped the lookup).
+	await field.evaluate((textarea: HTMLTextAreaElement) => {
+		textarea.blur();
+		textarea.focus();
+	});
 	// Escape closes the list without inserting anything.
 	await field.pressSequentially('@Jam');
 	await expect(listbox).toBeVisible();
