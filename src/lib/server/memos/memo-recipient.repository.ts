@@ -373,7 +373,6 @@ export async function insertAttempt(
 	await db.insertInto('memoComprehensionAttempt').values(attempt).execute();
 }
 
-/** A person's pending memos, soonest due first. */
 /**
  * The memos a person still owes an acknowledgement, soonest due first (at most 100), as a query
  * to run or to put in another statement (the page frame reads it with the bell's count).
@@ -396,6 +395,7 @@ export function pendingForPersonQuery(db: Database, userId: number) {
 	);
 }
 
+/** A person's pending memos, soonest due first, as a prepared statement of its own. */
 export async function listPendingForPerson(db: Database, userId: number) {
 	return pendingForPersonQuery(db, userId).modifyFront(prepared).execute();
 }

@@ -165,14 +165,15 @@ export async function listNotificationDetails(
 }
 
 /**
- * One person's unread notifications (capped at UNREAD_CAP), as a scalar subquery to put in
- * another statement (the page frame reads it with the memo banner's list).
+ * A person's unread notifications (capped at UNREAD_CAP), as a scalar subquery: `recipient` is
+ * their id, or a column of the statement it is put in. The page frame reads it with the memo
+ * banner's list; `countUnread` for many people at once.
  */
-export function unreadCountOf(recipientId: number): RawBuilder<number> {
+export function unreadCountOf(recipient: number | RawBuilder<unknown>): RawBuilder<number> {
 	return sql<number>`(
 		select count(*)::int from (
 			select 1 from notification n
-			where n.recipient_id = ${recipientId} and n.read_at is null and ${shown}
+			where n.recipient_id = ${recipient} and n.read_at is null and ${shown}
 			limit ${UNREAD_CAP}
 		) capped
 	)`;
@@ -186,13 +187,7 @@ export async function countUnread(
 	const counts = new Map(recipientIds.map((id) => [id, 0]));
 	if (!recipientIds.length) return counts;
 	const { rows } = await sql<{ recipientId: number; n: number }>`${prepared}
-		select r.id as recipient_id, (
-			select count(*)::int from (
-				select 1 from notification n
-				where n.recipient_id = r.id and n.read_at is null and ${shown}
-				limit ${UNREAD_CAP}
-			) capped
-		) as n
+		select r.id as recipient_id, ${unreadCountOf(sql`r.id`)} as n
 		from unnest(${recipientIds}::bigint[]) as r (id)
 	`.execute(db);
 	for (const row of rows) counts.set(Number(row.recipientId), row.n);

@@ -17,6 +17,8 @@ export const COUNT_CAP = 1000;
 
 /** Title (A) well above body (B); C and D are unused. Order: {D, C, B, A}. */
 const WEIGHTS = sql.lit('{0.05, 0.1, 0.4, 1.0}');
+const HEADLINE = `StartSel=${MARK_START}, StopSel=${MARK_END}, MaxFragments=2, MaxWords=24, MinWords=10, ShortWord=2, FragmentDelimiter=" … "`;
+const HEADLINE_ALL = `StartSel=${MARK_START}, StopSel=${MARK_END}, HighlightAll=true`;
 
 /**
  * Does the query match the document's title? Read from the document's own title lexemes (weight
@@ -26,8 +28,6 @@ const WEIGHTS = sql.lit('{0.05, 0.1, 0.4, 1.0}');
 function titleMatch(tsquery: RawBuilder<unknown>): RawBuilder<unknown> {
 	return sql`(ts_filter(d.document, '{a}') @@ ${tsquery})`;
 }
-const HEADLINE = `StartSel=${MARK_START}, StopSel=${MARK_END}, MaxFragments=2, MaxWords=24, MinWords=10, ShortWord=2, FragmentDelimiter=" … "`;
-const HEADLINE_ALL = `StartSel=${MARK_START}, StopSel=${MARK_END}, HighlightAll=true`;
 
 const columns = sql.join(DOCUMENT_COLUMNS.map((c) => sql.ref(c)));
 // A rebuild and the outbox worker may write the same document at once: the later one wins.
