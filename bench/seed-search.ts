@@ -89,6 +89,7 @@ const SOURCE_OFFSET = 1_000_000_000;
  */
 export const SEARCH_LOAD_INDEXES: Record<string, RawBuilder<unknown>> = {
 	search_document_fts_idx: sql`create index search_document_fts_idx on search_document using gin (document)`,
+	search_document_titled_fts_idx: sql`create index search_document_titled_fts_idx on search_document using gin (document) where kind in ('page', 'thread', 'memo', 'person')`,
 	search_title_fts_idx: sql`create index search_title_fts_idx on search_title using gin (title_vector)`,
 	search_document_updated_idx: sql`create index search_document_updated_idx on search_document (updated_at)`,
 	search_recent_fts_idx: sql`create index search_recent_fts_idx on search_recent using gin (document)`,

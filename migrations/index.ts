@@ -19,6 +19,7 @@ import * as createAuditAppend from './2026_12_03_1700_create_audit_append.ts';
 import * as tuneMemoIndexes from './2026_12_03_1710_tune_memo_indexes.ts';
 import * as createSearchTitle from './2026_12_03_1800_create_search_title.ts';
 import * as createSearchRecent from './2026_12_03_1900_create_search_recent.ts';
+import * as createSearchTitledIndex from './2026_12_04_1600_create_search_titled_index.ts';
 
 export const migrations: Record<string, Migration> = {
 	'2026_11_22_0900_create_organisation': createOrganisation,
@@ -35,5 +36,6 @@ export const migrations: Record<string, Migration> = {
 	'2026_12_03_1700_create_audit_append': createAuditAppend,
 	'2026_12_03_1710_tune_memo_indexes': tuneMemoIndexes,
 	'2026_12_03_1800_create_search_title': createSearchTitle,
-	'2026_12_03_1900_create_search_recent': createSearchRecent
+	'2026_12_03_1900_create_search_recent': createSearchRecent,
+	'2026_12_04_1600_create_search_titled_index': createSearchTitledIndex
 };

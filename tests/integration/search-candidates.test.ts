@@ -11,6 +11,7 @@ import { postgresEngine } from '../../src/lib/server/search/postgres-engine.ts';
 import {
 	pruneRecentDocuments,
 	RECENT_DAYS,
+	TITLED_KINDS,
 	webSearchQuery
 } from '../../src/lib/server/search/search.repository.ts';
 import type { ViewerFilter } from '../../src/lib/server/search/search-engine.ts';
@@ -86,6 +87,24 @@ describe('counts taken from the candidates', () => {
 		const result = await search('embankment');
 		expect(result.hits).toHaveLength(7);
 		expect(result.hits.map((h) => h.sourceId)).toEqual(expect.arrayContaining(old));
+	});
+});
+
+describe('a search filtered to titled kinds', () => {
+	it('finds old body-only matches of those kinds, and nothing else', async () => {
+		await documents(6, 'post', 'sluice gate', 200);
+		const pages = await documents(4, 'page', 'sluice gate checks', 200);
+		const result = await search('sluice', ['page']);
+		expect(result.hits.map((h) => h.sourceId).sort()).toEqual([...pages].sort());
+		expect(result.counts).toEqual({ post: 6, page: 4 });
+	});
+
+	it('has their own index, whose predicate is the list the query names', async () => {
+		const { rows } = await sql<{ indexdef: string }>`
+			select indexdef from pg_indexes where indexname = 'search_document_titled_fts_idx'
+		`.execute(db);
+		const quoted = [...(rows[0]?.indexdef ?? '').matchAll(/'(\w+)'::text/g)].map((m) => m[1]);
+		expect([...quoted].sort()).toEqual([...TITLED_KINDS].sort());
 	});
 });
 

@@ -107,6 +107,26 @@ function filtered(filters: DocumentFilters, withKinds: boolean): RawBuilder<unkn
 	return sql.join(parts, sql` and `);
 }
 
+/**
+ * The kinds with a title, which also have a GIN index of their own over their documents
+ * (migration 2026_12_04_1600_create_search_titled_index: its predicate is this list).
+ */
+export const TITLED_KINDS: readonly SearchKind[] = ['page', 'thread', 'memo', 'person'];
+
+/**
+ * For a search filtered to titled kinds only (pages, say), the kinds named plainly: PostgreSQL
+ * uses a partial index only when the query's own conditions imply its predicate, and the
+ * `|| ''` form in `filtered` hides them. Their index holds about a sixth of the documents, so the
+ * older matches of "pages only" are read among those instead of among every match of the word
+ * (1.5 ms instead of 13 for a word with 1,800 matches, 370 of them pages).
+ */
+function titledKindsOnly(filters: DocumentFilters): RawBuilder<unknown> {
+	const { kinds } = filters;
+	return kinds.length && kinds.every((kind) => TITLED_KINDS.includes(kind))
+		? sql`and d.kind = any(${kinds}::text[])`
+		: sql``;
+}
+
 export type RankedKey = { rank: number; kind: string; sourceId: number };
 
 function after(key: RankedKey | null): RawBuilder<unknown> {
@@ -218,9 +238,10 @@ export async function pruneRecentDocuments(db: Database): Promise<number> {
  */
 export function candidateRows(
 	query: TextQuery,
-	where: RawBuilder<unknown>,
+	filters: DocumentFilters,
 	limit: number
 ): RawBuilder<unknown> {
+	const where = filtered(filters, true);
 	const newest = query.phrase ? sql`d.updated_at + interval '0'` : sql`d.updated_at`;
 	return sql`
 		title_hits as (
@@ -237,7 +258,7 @@ export function candidateRows(
 		older as (
 			select d.kind, d.source_id from search_document d
 			where (select count(*) from recent) < ${RECENT_ENOUGH}
-				and d.document @@ ${query.tsquery} and ${where}
+				and d.document @@ ${query.tsquery} and ${where} ${titledKindsOnly(filters)}
 				and d.updated_at <= now() - make_interval(days => ${RECENT_DAYS})
 			order by d.updated_at + interval '0' desc limit ${limit}
 		),
@@ -271,7 +292,7 @@ export async function searchByWords(
 	const { rows } = await sql<
 		DocumentHitRow & { counts?: Record<string, number>; capped?: boolean }
 	>`
-		with ${candidateRows(query, where, CANDIDATES)},
+		with ${candidateRows(query, filters, CANDIDATES)},
 		page as (
 			select s.kind, s.source_id, s.rank from (
 				select d.kind, d.source_id,
