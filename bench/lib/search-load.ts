@@ -9,7 +9,6 @@ import type { ViewerFilter } from '../../src/lib/server/search/search-engine.ts'
 import {
 	CANDIDATES,
 	candidateRows,
-	visibleTo,
 	webSearchQuery
 } from '../../src/lib/server/search/search.repository.ts';
 import { percentile } from './load.ts';
@@ -207,7 +206,7 @@ export async function explainSearch(db: Database, viewer: ViewerFilter, vocabula
 	for (const word of [vocabulary[0]!, vocabulary[5000]!]) {
 		const { rows } = await sql<Record<string, string>>`
 			explain (analyze, buffers, costs off)
-			with ${candidateRows(webSearchQuery(word), visibleTo(viewer), CANDIDATES)}
+			with ${candidateRows(webSearchQuery(word), { viewer, kinds: [], departmentIds: null }, CANDIDATES)}
 			select * from candidates
 		`.execute(db);
 		lines.push(`candidates for "${word}":`, ...rows.map((r) => `  ${Object.values(r)[0]}`));

@@ -17,7 +17,7 @@ import type {
 } from './search-engine.ts';
 import {
 	correctSpelling,
-	countByWords,
+	countCandidateMatches,
 	hasAnyDocument,
 	hasSearchableWords,
 	rebuildDocuments,
@@ -103,7 +103,7 @@ function wordsOf(text: string): string[] {
 /**
  * One page (and on the first page, the counts) for a tsquery. Over every kind the counts come
  * with the page (from its candidates); with a type filter the candidates hold only that type, so
- * the other types are counted on their own.
+ * the candidates of every type are counted on their own, the same way.
  */
 async function pageOf(
 	db: Database,
@@ -117,7 +117,7 @@ async function pageOf(
 		return searchByWords(db, query, filters, key, limit + 1, true);
 	const [found, counted] = await Promise.all([
 		searchByWords(db, query, filters, key, limit + 1),
-		cursor ? null : countByWords(db, query, filters)
+		cursor ? null : countCandidateMatches(db, query, filters)
 	]);
 	return { rows: found.rows, counted };
 }

@@ -12,9 +12,6 @@ import { MARK_END, MARK_START } from './highlight.ts';
 import { DOCUMENT_COLUMNS, documentSource } from './indexers.ts';
 import type { ViewerFilter } from './search-engine.ts';
 
-/** Counts stop here: beyond it a number adds nothing for a person and costs a scan. */
-export const COUNT_CAP = 1000;
-
 /** Title (A) well above body (B); C and D are unused. Order: {D, C, B, A}. */
 const WEIGHTS = sql.lit('{0.05, 0.1, 0.4, 1.0}');
 const HEADLINE = `StartSel=${MARK_START}, StopSel=${MARK_END}, MaxFragments=2, MaxWords=24, MinWords=10, ShortWord=2, FragmentDelimiter=" … "`;
@@ -289,9 +286,7 @@ export async function searchByWords(
 	countCandidates = false
 ): Promise<{ rows: DocumentHitRow[]; counted: MatchCounts | null }> {
 	const where = filtered(filters, true);
-	const { rows } = await sql<
-		DocumentHitRow & { counts?: Record<string, number>; capped?: boolean }
-	>`
+	const { rows } = await sql<DocumentHitRow & CandidateCountsRow>`
 		with ${candidateRows(query, filters, CANDIDATES)},
 		page as (
 			select s.kind, s.source_id, s.rank from (
@@ -311,27 +306,36 @@ export async function searchByWords(
 			ts_headline('commons', d.title, ${query.tsquery}, ${HEADLINE_ALL}) as title_marked,
 			ts_headline('commons', d.body, ${query.tsquery}, ${HEADLINE}) as snippet_marked,
 			dep.slug as department_slug, dep.name as department_name, u.name as author_name
-			${
-				countCandidates
-					? sql`,
-			(select json_object_agg(k.kind, k.n) from (
-				select c.kind, count(*)::int as n from candidates c group by c.kind
-			) k) as counts,
-			((select count(*) from recent) >= ${RECENT_ENOUGH}
-				or (select count(*) from older) >= ${CANDIDATES}) as capped`
-					: sql``
-			}
+			${countCandidates ? sql`, ${candidateCounts()}` : sql``}
 		from page join search_document d using (kind, source_id)
 			left join department dep on dep.id = d.department_id
 			left join users u on u.id = d.author_id
 		order by page.rank desc, d.kind, d.source_id
 	`.execute(db);
 	if (!countCandidates) return { rows, counted: null };
-	const first = rows[0];
-	const counted = countsOf(
-		Object.entries(first?.counts ?? {}).map(([kind, n]) => ({ kind: kind as SearchKind, n }))
-	);
-	return { rows, counted: { counts: counted.counts, capped: first?.capped === true } };
+	return { rows, counted: matchCountsOf(rows[0]) };
+}
+
+/**
+ * Matches per kind among the candidates (`candidateRows`): exact when the window and the older
+ * matches were all read, otherwise lower bounds (`capped`). Reads the `candidates`, `recent` and
+ * `older` CTEs.
+ */
+function candidateCounts(): RawBuilder<unknown> {
+	return sql`
+		(select json_object_agg(k.kind, k.n) from (
+			select c.kind, count(*)::int as n from candidates c group by c.kind
+		) k) as counts,
+		((select count(*) from recent) >= ${RECENT_ENOUGH}
+			or (select count(*) from older) >= ${CANDIDATES}) as capped`;
+}
+
+type CandidateCountsRow = { counts?: Record<string, number> | null; capped?: boolean };
+
+function matchCountsOf(row: CandidateCountsRow | undefined): MatchCounts {
+	const counts: Partial<Record<SearchKind, number>> = {};
+	for (const [kind, n] of Object.entries(row?.counts ?? {})) counts[kind as SearchKind] = Number(n);
+	return { counts, capped: row?.capped === true };
 }
 
 /**
@@ -367,34 +371,22 @@ export async function correctSpelling(db: Database, words: string[]): Promise<st
 	return fixed.join(' ') === words.join(' ') ? null : fixed.join(' ');
 }
 
-/** Matches per kind for `text`, over at most COUNT_CAP visible documents. */
-export async function countByWords(
+/**
+ * Matches per kind for a first page filtered to some kinds (the tabs of the other kinds show
+ * them too): counted among the candidates of every kind, as the first page over every kind
+ * counts them, so a tab's number does not change with the tab that is open. (Counting up to a
+ * thousand matches of any kind instead read as many table rows as the search itself.)
+ */
+export async function countCandidateMatches(
 	db: Database,
 	query: TextQuery,
 	filters: DocumentFilters
 ): Promise<MatchCounts> {
-	// Any COUNT_CAP matches will do, so an everyday word stops after a few thousand rows; a
-	// phrase (whose matches PostgreSQL overestimates) goes through the GIN index, whose sort
-	// keeps the planner from a scan that would stop only at the end of the table.
-	const { rows } = await sql<{ kind: SearchKind; n: number }>`
-		select m.kind, count(*)::int as n from (
-			select d.kind from search_document d
-			where d.document @@ ${query.tsquery} and ${filtered(filters, false)}
-			${query.phrase ? sql`order by d.updated_at + interval '0'` : sql``}
-			limit ${COUNT_CAP}
-		) m group by m.kind
+	const { rows } = await sql<CandidateCountsRow>`
+		with ${candidateRows(query, { ...filters, kinds: [] }, CANDIDATES)}
+		select ${candidateCounts()}
 	`.execute(db);
-	return countsOf(rows);
-}
-
-function countsOf(rows: { kind: SearchKind; n: number }[]) {
-	const counts: Partial<Record<SearchKind, number>> = {};
-	let total = 0;
-	for (const row of rows) {
-		counts[row.kind] = Number(row.n);
-		total += Number(row.n);
-	}
-	return { counts, capped: total >= COUNT_CAP };
+	return matchCountsOf(rows[0]);
 }
 
 export type SuggestionRow = {
