@@ -95,16 +95,27 @@ describe('people directory', () => {
 });
 
 describe('department tree', () => {
-	it('nests sub-departments and hides members-only departments', async () => {
+	it('nests sub-departments and hides members-only departments from everyone but their members', async () => {
 		const root = await newDepartment(db, { name: 'Root' });
 		const child = await newDepartment(db, { name: 'Child', parentId: root.id });
-		await newDepartment(db, { name: 'Secret', parentId: root.id, visibility: 'members-only' });
-		await newUser(db, { departmentId: child.id });
+		const secret = await newDepartment(db, {
+			name: 'Secret',
+			parentId: root.id,
+			visibility: 'members-only'
+		});
+		const outsider = await newUser(db, { departmentId: child.id });
+		const member = await newUser(db, { departmentId: secret.id });
 
-		const tree = await departmentTree();
+		const tree = await departmentTree(await contextFor(db, outsider.id));
 		const found = tree.find((n) => n.id === root.id);
 		expect(found?.children.map((c) => c.name)).toEqual(['Child']);
 		expect(found?.children[0]?.memberCount).toBe(1);
+		// Its own members find it (the departments directory, the knowledge spaces).
+		const theirs = await departmentTree(await contextFor(db, member.id));
+		expect(theirs.find((n) => n.id === root.id)?.children.map((c) => c.name)).toEqual([
+			'Child',
+			'Secret'
+		]);
 	});
 });
 

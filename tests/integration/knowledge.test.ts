@@ -19,6 +19,7 @@ import {
 	listMyPagesDueForReview,
 	listPageHistory,
 	listRecentlyUpdated,
+	listSpaces,
 	previewPage
 } from '../../src/lib/server/knowledge/page-view.service.ts';
 import {
@@ -160,6 +161,17 @@ describe('members-only spaces', () => {
 		expect(recentForIda.map((p) => p.id)).toContain(secret.id);
 		// Even an administrator outside the department does not see it.
 		await expect(getPageViewById(as.ada, secret.id)).rejects.toBeInstanceOf(NotFoundError);
+	});
+
+	it('are listed, writable, among the spaces of their members only', async () => {
+		type Node = { slug: string; canWrite: boolean; children: Node[] };
+		const find = (nodes: Node[], slug: string): Node | undefined =>
+			nodes.map((n) => (n.slug === slug ? n : find(n.children, slug))).find(Boolean);
+		const forIda = await listSpaces(as.ida);
+		expect(find(forIda.departments, 'inquiries')?.canWrite).toBe(true);
+		const forLee = await listSpaces(as.lee);
+		expect(find(forLee.departments, 'legal')).toBeTruthy();
+		expect(find(forLee.departments, 'inquiries')).toBeUndefined();
 	});
 
 	it('never resolves a wiki link from another space into them, nor shows their backlinks', async () => {

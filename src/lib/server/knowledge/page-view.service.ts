@@ -159,12 +159,14 @@ export async function getSpaceView(ctx: RequestContext, spaceSlug: string) {
 /** Every space the actor may see, with the ones they may write in marked. */
 export async function listSpaces(ctx: RequestContext) {
 	const actor = requireActor(ctx);
-	const tree = await departmentTree();
+	const tree = await departmentTree(ctx);
 	type SpaceNode = Omit<DepartmentNode, 'children'> & { canWrite: boolean; children: SpaceNode[] };
 	const mark = (nodes: DepartmentNode[]): SpaceNode[] =>
-		nodes
-			.filter((n) => !actor.hiddenDepartmentIds.includes(n.id))
-			.map((n) => ({ ...n, canWrite: canWriteInSpace(actor, n.id), children: mark(n.children) }));
+		nodes.map((n) => ({
+			...n,
+			canWrite: canWriteInSpace(actor, n.id),
+			children: mark(n.children)
+		}));
 	return {
 		organisation: {
 			slug: ORGANISATION_SPACE,

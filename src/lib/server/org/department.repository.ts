@@ -31,9 +31,17 @@ function departmentsWithMemberCounts(db: Database) {
 		.orderBy('d.name');
 }
 
-/** Departments everyone may see (not members-only ones), with their active member counts. */
-export async function listOrganisationDepartments(db: Database): Promise<DepartmentSummary[]> {
-	return departmentsWithMemberCounts(db).where('d.visibility', '=', 'organisation').execute();
+/**
+ * The departments a viewer may see (all but `hiddenDepartmentIds`: the members-only ones they are
+ * not a member of), with their active member counts.
+ */
+export async function listDepartmentsWithMemberCounts(
+	db: Database,
+	hiddenDepartmentIds: readonly number[]
+): Promise<DepartmentSummary[]> {
+	return departmentsWithMemberCounts(db)
+		.where(sql<boolean>`d.id <> all(${[...hiddenDepartmentIds]}::bigint[])`)
+		.execute();
 }
 
 export type DepartmentRecord = {

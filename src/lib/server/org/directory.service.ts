@@ -13,7 +13,7 @@ import { treeOrder } from './department-tree.ts';
 import {
 	listDepartmentRefsCached,
 	listHiddenDepartmentIds,
-	listOrganisationDepartments,
+	listDepartmentsWithMemberCounts,
 	type DepartmentRef,
 	type DepartmentSummary
 } from './department.repository.ts';
@@ -54,9 +54,14 @@ export async function listDirectory(
 
 export type DepartmentNode = DepartmentSummary & { children: DepartmentNode[] };
 
-/** Departments everyone may see, as a tree ordered by name at each level. */
-export async function departmentTree(): Promise<DepartmentNode[]> {
-	const rows = await listOrganisationDepartments(db());
+/**
+ * The departments the actor may see (members-only ones only to their members), as a tree ordered
+ * by name at each level.
+ */
+export async function departmentTree(ctx: RequestContext): Promise<DepartmentNode[]> {
+	const actor = ctx.actor;
+	if (!actor) throw new UnauthorizedError('Sign in to see the departments.');
+	const rows = await listDepartmentsWithMemberCounts(db(), actor.hiddenDepartmentIds);
 	const nodes = new Map<number, DepartmentNode>(rows.map((r) => [r.id, { ...r, children: [] }]));
 	const roots: DepartmentNode[] = [];
 	for (const node of nodes.values()) {
