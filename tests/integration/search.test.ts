@@ -233,6 +233,31 @@ describe('matching and ranking', () => {
 		);
 	});
 
+	it('leaves out a page whose title matches when its text holds an excluded word', async () => {
+		const excluded = await newPage(db, {
+			departmentId: works.id,
+			title: 'Pergola guide',
+			body: 'How to order a pergola through a purchase order.',
+			ownerId: builder.id
+		});
+		const kept = await newPage(db, {
+			departmentId: works.id,
+			title: 'Pergola care',
+			body: 'Oil it every spring.',
+			ownerId: builder.id
+		});
+		await index();
+		const result = await search(builder, { q: 'pergola -purchase' });
+		expect(result.hits.map((h) => h.url)).toEqual([`/kb/works/${kept.path}`]);
+		expect(result.counts).toEqual({ page: 1 });
+		const pagesOnly = await search(builder, { q: 'pergola -purchase', type: 'page' });
+		expect(pagesOnly.hits.map((h) => h.url)).toEqual([`/kb/works/${kept.path}`]);
+		expect(pagesOnly.counts).toEqual({ page: 1 });
+		expect((await search(builder, { q: 'pergola' })).hits.map((h) => h.url)).toContain(
+			`/kb/works/${excluded.path}`
+		);
+	});
+
 	it('suggests as you type, from a prefix', async () => {
 		const suggestions = await suggestFor(builder, 'procu');
 		expect(suggestions[0]).toMatchObject({ kind: 'page', label: 'Procurement policy' });

@@ -174,6 +174,11 @@ export type TextQuery = {
 	 * through the GIN index so a misjudged walk cannot cross the table.
 	 */
 	phrase: boolean;
+	/**
+	 * Excludes a word (`-word`): a title can match while its body holds the excluded word, so
+	 * title matches are checked against the whole document too.
+	 */
+	negated: boolean;
 };
 
 /**
@@ -244,6 +249,13 @@ export function candidateRows(
 		title_hits as (
 			select d.kind, d.source_id from search_title d
 			where d.title_vector @@ ${query.tsquery} and ${where}
+				${
+					query.negated
+						? sql`and exists (select 1 from search_document x
+							where x.kind = d.kind and x.source_id = d.source_id
+								and x.document @@ ${query.tsquery})`
+						: sql``
+				}
 			order by ${newest} desc limit ${limit}
 		),
 		recent as (
@@ -344,11 +356,15 @@ function matchCountsOf(row: CandidateCountsRow | undefined): MatchCounts {
  */
 const MAY_BE_PHRASE = /"|[\p{L}\p{N}][^\p{L}\p{N}\s]+[\p{L}\p{N}]/u;
 
+/** A minus sign that websearch_to_tsquery reads as "without": before a word or a quote. */
+const EXCLUDES = /(^|[^\p{L}\p{N}-])-["\p{L}\p{N}]/u;
+
 /** websearch_to_tsquery of what was typed: quotes, -word, or. */
 export function webSearchQuery(text: string): TextQuery {
 	return {
 		tsquery: sql`websearch_to_tsquery('commons', ${text})`,
-		phrase: MAY_BE_PHRASE.test(text)
+		phrase: MAY_BE_PHRASE.test(text),
+		negated: EXCLUDES.test(text)
 	};
 }
 
