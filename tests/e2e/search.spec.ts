@@ -80,6 +80,12 @@ test('"/" jumps to search; suggestions by keyboard; Enter shows highlighted resu
 	await page.getByLabel('Type', { exact: true }).selectOption('person');
 	await page.getByRole('button', { name: 'Search' }).click();
 	await expect(page.getByRole('heading', { name: `No results for “${term}”` })).toBeVisible();
+	// The open type keeps its tab, with its count, though nothing of that type matched.
+	const types = page.getByRole('navigation', { name: 'Results by type' });
+	await expect(types.getByRole('link', { name: 'People 0' })).toHaveAttribute(
+		'aria-current',
+		'page'
+	);
 	await expectAccessible(page);
 });
 

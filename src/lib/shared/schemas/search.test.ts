@@ -14,6 +14,15 @@ describe('searchQuerySchema', () => {
 		expect(searchQuerySchema.parse({}).q).toEqual({ text: '', truncated: false });
 	});
 
+	it('cuts a long query between words, never inside one', () => {
+		const pasted = searchQuerySchema.parse({ q: 'purchase '.repeat(40) }).q;
+		expect(pasted.truncated).toBe(true);
+		expect(pasted.text).toBe(Array(22).fill('purchase').join(' '));
+		// Cut right after a whole word: nothing more is dropped.
+		const exact = searchQuerySchema.parse({ q: 'a'.repeat(195) + ' word more' }).q;
+		expect(exact.text).toBe('a'.repeat(195) + ' word');
+	});
+
 	it('reads types as a list, comma-separated or repeated, and refuses unknown ones', () => {
 		expect(searchQuerySchema.parse({ type: ['page,post', 'Post'] }).type).toEqual(['page', 'post']);
 		expect(searchQuerySchema.parse({ type: [] }).type).toEqual([]);

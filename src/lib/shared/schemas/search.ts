@@ -17,10 +17,14 @@ const query = z
 			.replace(/[\p{Cc}\p{Cs}\uE000\uE001]+/gu, ' ')
 			.replace(/\s+/g, ' ')
 			.trim();
-		return {
-			text: Array.from(text).slice(0, SEARCH_QUERY_MAX_LENGTH).join('').trim(),
-			truncated: Array.from(text).length > SEARCH_QUERY_MAX_LENGTH
-		};
+		const characters = Array.from(text);
+		if (characters.length <= SEARCH_QUERY_MAX_LENGTH) return { text, truncated: false };
+		// Cut between words: half a word ("pu" of "purchase") would match nothing.
+		let kept = characters.slice(0, SEARCH_QUERY_MAX_LENGTH).join('');
+		const lastSpace = kept.lastIndexOf(' ');
+		if (characters[SEARCH_QUERY_MAX_LENGTH] !== ' ' && lastSpace > 0)
+			kept = kept.slice(0, lastSpace);
+		return { text: kept.trim(), truncated: true };
 	});
 
 const kinds = z
