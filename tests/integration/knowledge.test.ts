@@ -137,6 +137,13 @@ describe('writing pages', () => {
 		).rejects.toBeInstanceOf(ValidationError);
 	});
 
+	it('numbers the addresses of titles in scripts an address leaves out, instead of refusing', async () => {
+		const first = await createPage(as.fiona, page('finance', '日本語ガイド'));
+		const second = await createPage(as.fiona, page('finance', 'Руководство по бюджету'));
+		const third = await createPage(as.fiona, page('finance', '🎉'));
+		expect([first.slug, second.slug, third.slug]).toEqual(['page', 'page-2', 'page-3']);
+	});
+
 	it('makes slugs from titles', () => {
 		expect(slugify('Travel & expenses (2027)')).toBe('travel-expenses-2027');
 		expect(slugify('Über Straße')).toBe('uber-stra-e');

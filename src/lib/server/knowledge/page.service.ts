@@ -79,6 +79,9 @@ export async function spacesOfDepartments(
 	]);
 }
 
+/** The address of a page whose title has no letter or digit an address keeps. */
+const FALLBACK_SLUG = 'page';
+
 /** A slug from a title: "Travel & expenses (2027)" becomes "travel-expenses-2027". */
 export function slugify(title: string): string {
 	return (
@@ -89,7 +92,7 @@ export function slugify(title: string): string {
 			.replace(/[^a-z0-9]+/g, '-')
 			.replace(/^-+|-+$/g, '')
 			.slice(0, 80)
-			.replace(/-+$/, '') || 'page'
+			.replace(/-+$/, '') || FALLBACK_SLUG
 	);
 }
 
@@ -160,7 +163,8 @@ export async function createPage(
 				: `Only members of ${space.name} write in its space.`
 		);
 	}
-	const slug = input.slug ?? slugify(input.title);
+	const typedSlug = input.slug;
+	let slug = typedSlug ?? slugify(input.title);
 	return db()
 		.transaction()
 		.execute(async (trx) => {
@@ -172,6 +176,17 @@ export async function createPage(
 						parentId: 'Choose a parent page in the same space.'
 					});
 				parentPath = `${parent.path}/`;
+			}
+			if (typedSlug === undefined && slug === FALLBACK_SLUG) {
+				// A title with no letter the address keeps ("日本語ガイド", "Руководство"): numbered
+				// rather than refused over an address the person never typed. Any other title that
+				// gives a taken address is most likely the same page again, which is refused below.
+				for (
+					let n = 2;
+					(await pathExists(trx, space.departmentId, parentPath + slug)) && n < 1000;
+					n++
+				)
+					slug = `${FALLBACK_SLUG}-${n}`;
 			}
 			const path = parentPath + slug;
 			if (await pathExists(trx, space.departmentId, path))
