@@ -81,6 +81,16 @@ test('create a page, edit it twice, compare revisions and restore the first', as
 	).toBeVisible();
 	await expect(page.getByRole('row', { name: /Car park closed/ })).toBeVisible();
 	await expectAccessible(page);
+	// The same revision twice: the history again, saying why there is nothing to compare.
+	await page.getByRole('radio', { name: 'Compare from revision 2' }).check();
+	await page.getByRole('radio', { name: 'Compare to revision 2' }).check();
+	await page.getByRole('button', { name: 'Compare selected revisions' }).click();
+	await expect(page.locator('#compare-error')).toHaveText(
+		'Choose two different revisions to compare.'
+	);
+	await expect(
+		page.getByRole('heading', { level: 1, name: `History of “${title}”` })
+	).toBeVisible();
 	await page.getByRole('radio', { name: 'Compare from revision 1' }).check();
 	await page.getByRole('radio', { name: 'Compare to revision 3' }).check();
 	await page.getByRole('button', { name: 'Compare selected revisions' }).click();
@@ -93,13 +103,22 @@ test('create a page, edit it twice, compare revisions and restore the first', as
 	await expect(page.getByText(/\+\d+ lines? added/)).toBeVisible();
 	await expectAccessible(page);
 
-	// Restore revision 1: a new revision 4 with the first text.
+	// Someone saves while the history is open: restoring is refused once, the history shows their
+	// revision, and restoring again works. Revision 1 comes back as a new revision 5.
 	await page.getByRole('link', { name: 'Back to the history' }).click();
+	const pageId = await page.locator('#restore-form input[name="pageId"]').inputValue();
+	const meanwhile = await page.request.put(`/api/v1/pages/${pageId}`, {
+		data: { title, body: `Intro ${run}.\n\nReopened.\n`, summary: 'Reopened', baseRevision: 3 }
+	});
+	expect(meanwhile.status(), await meanwhile.text()).toBe(200);
+	await page.getByRole('button', { name: 'Restore revision 1' }).click();
+	await expect(page.getByText(/Look at the newest revision first/)).toBeVisible();
+	await expect(page.getByRole('row', { name: /Reopened/ })).toBeVisible();
 	await page.getByRole('button', { name: 'Restore revision 1' }).click();
 	await expect(page).toHaveURL(new RegExp(`${address}\\?restored=1$`));
 	await expect(page.getByText('Restored revision 1 as a new revision.')).toBeVisible();
 	await expect(page.getByText('Staff with a permit.')).toBeVisible();
-	await expect(page.getByRole('link', { name: 'Revision 4' })).toBeVisible();
+	await expect(page.getByRole('link', { name: 'Revision 5' })).toBeVisible();
 	await expectAccessible(page);
 	await visit(page, `${address}?view=history`);
 	await expect(page.getByRole('row', { name: /restored from revision 1/ })).toBeVisible();

@@ -88,6 +88,17 @@ export async function load(event) {
 				if (!parsed.success) throw new ValidationError('Choose two revisions to compare.');
 				// Older first, whichever order the two were picked in.
 				const [from, to] = [parsed.data.from, parsed.data.to].sort((a, b) => a - b);
+				if (from === to)
+					// The same revision twice (or a page with one revision): the history again, saying so.
+					return {
+						...base,
+						view: 'history' as const,
+						history: await listPageHistory(ctx, page.id),
+						compareError:
+							page.revision === 1
+								? 'There is only one revision so far: nothing to compare yet.'
+								: 'Choose two different revisions to compare.'
+					};
 				return { ...base, diff: await diffPageRevisions(ctx, page.id, from!, to!) };
 			}
 			case 'move': {
