@@ -360,10 +360,15 @@ describe('governance', () => {
 		const view = await getPageViewById(as.lee, p.id);
 		expect(view).toMatchObject({ overdue: true, reviewBy: '2020-01-31', verified: false });
 		await verifyPage(as.fiona, p.id, '2999-12-31');
+		// Verifying is a review: the page is no longer overdue, and its next review is when the
+		// verification ends.
 		expect(await getPageViewById(as.lee, p.id)).toMatchObject({
 			verified: true,
-			verifiedBy: { name: 'Fiona Finance' }
+			verifiedBy: { name: 'Fiona Finance' },
+			overdue: false,
+			reviewBy: '2999-12-31'
 		});
+		expect((await listMyPagesDueForReview(as.fiona)).map((d) => d.id)).not.toContain(p.id);
 		await expect(verifyPage(as.fiona, p.id, '2001-01-01')).rejects.toBeInstanceOf(ValidationError);
 		await expect(verifyPage(as.lee, p.id, null)).rejects.toBeInstanceOf(ForbiddenError);
 	});

@@ -117,15 +117,26 @@ export async function verifyPage(
 		.transaction()
 		.execute(async (trx) => {
 			const page = await lockGoverned(trx, ctx, actor, pageId, 'page.verify', 'verify it');
+			// Verifying is reviewing: a review date before the verification ends moves to its end,
+			// so that a page never says "verified" and "due for review, may be out of date" at once.
+			const reviewBy =
+				verifiedUntil && page.reviewBy !== null && page.reviewBy < verifiedUntil
+					? verifiedUntil
+					: page.reviewBy;
 			await updatePageGovernance(trx, pageId, {
 				verifiedUntil,
-				verifiedBy: verifiedUntil ? actor.id : null
+				verifiedBy: verifiedUntil ? actor.id : null,
+				reviewBy
 			});
 			await recordAudit(trx, ctx, {
 				action: verifiedUntil ? 'page.verify' : 'page.unverify',
 				objectType: 'page',
 				objectId: pageId,
-				details: { verifiedUntil, revision: page.revision }
+				details: {
+					verifiedUntil,
+					revision: page.revision,
+					...(reviewBy !== page.reviewBy ? { reviewBy } : {})
+				}
 			});
 		});
 }

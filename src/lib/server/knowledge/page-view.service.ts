@@ -23,6 +23,7 @@ import { pageHref, renderPageInSpace } from './page-links.ts';
 import { canGovernPage, canWriteInSpace } from './page.policy.ts';
 import {
 	getPageByPath,
+	getPageRow,
 	listAncestors,
 	listChildPages,
 	listPagesDueForReview,
@@ -144,15 +145,28 @@ function buildTree(
 }
 
 /** A space: its name, its page tree, and whether the actor may add pages. */
-export async function getSpaceView(ctx: RequestContext, spaceSlug: string) {
+export async function getSpaceView(
+	ctx: RequestContext,
+	spaceSlug: string,
+	options: { deletedPageId?: number } = {}
+) {
 	const actor = requireActor(ctx);
 	const space = await resolveSpace(actor, spaceSlug);
-	const pages = await listSpacePages(db(), space.departmentId);
+	const [pages, deleted] = await Promise.all([
+		listSpacePages(db(), space.departmentId),
+		options.deletedPageId ? getPageRow(db(), options.deletedPageId) : undefined
+	]);
 	return {
 		space,
 		tree: buildTree(pages, space.slug),
 		pageCount: pages.length,
-		canWrite: canWriteInSpace(actor, space.departmentId)
+		canWrite: canWriteInSpace(actor, space.departmentId),
+		/**
+		 * The title of the page just deleted here, for the notice after deleting it: read from the
+		 * page itself (a deleted page of this space), never from the address, which anyone can write.
+		 */
+		deletedTitle:
+			deleted?.deletedAt && deleted.departmentId === space.departmentId ? deleted.title : null
 	};
 }
 

@@ -5,10 +5,10 @@ import { getSpaceView } from '$lib/server/knowledge/page-view.service';
 
 export async function load(event) {
 	try {
-		return {
-			...(await getSpaceView(requestContext(event), event.params.space)),
-			deleted: event.url.searchParams.get('deleted')
-		};
+		const deleted = Number(event.url.searchParams.get('deleted'));
+		return await getSpaceView(requestContext(event), event.params.space, {
+			deletedPageId: Number.isSafeInteger(deleted) && deleted > 0 ? deleted : undefined
+		});
 	} catch (e) {
 		if (e instanceof NotFoundError) error(404, e.message);
 		throw e;

@@ -254,7 +254,7 @@ export const actions = {
 		act(event, 'delete', async (pageId) => {
 			const row = await deletePage(requestContext(event), pageId);
 			const space = spaceOf(event);
-			return `/kb/${encodeURIComponent(space)}?deleted=${encodeURIComponent(row.title)}`;
+			return `/kb/${encodeURIComponent(space)}?deleted=${row.id}`;
 		}),
 	discuss: async (event) =>
 		act(event, 'discuss', async (pageId) => {
