@@ -313,6 +313,27 @@ describe('the home feed', () => {
 		expect(departmentFeed.posts.map((p) => p.id)).not.toContain(pinnedPost.id);
 	});
 
+	it('shows a followed person’s pinned post and current announcement once, on top', async () => {
+		const reader = await newUser(db, { departmentId: parks.id, name: 'Fern Follower' });
+		const ctx = await as(reader);
+		await setDepartmentFollow(ctx, roads.id, true);
+		await setPersonFollow(ctx, comms.id, true);
+		await setPersonFollow(ctx, roadWorker.id, true);
+		const announcement = await newPost(db, { authorId: comms.id, isAnnouncement: true });
+		const pinned = await createPost(await as(roadWorker), {
+			body: 'Pinned by the manager.',
+			audience: roads.id,
+			announcement: false,
+			attachmentIds: []
+		});
+		await setPinned(await as(worksManager), pinned.id, true);
+		const feed = await getHomeFeed(ctx, {});
+		expect(feed.top.map((p) => p.id)).toEqual(expect.arrayContaining([announcement.id, pinned.id]));
+		const streamIds = await allPages(ctx, (cursor) => getHomeFeed(ctx, { cursor }));
+		expect(streamIds).not.toContain(announcement.id);
+		expect(streamIds).not.toContain(pinned.id);
+	});
+
 	it('keeps an announcement on top for a week, then in the stream', async () => {
 		const ctx = await as(roadWorker);
 		const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000);

@@ -81,6 +81,20 @@ function notHidden(sources: HomeFeedSources): RawBuilder<unknown> {
 }
 
 /**
+ * Leaves out of a followed person's stream what the feed shows on top instead (as the
+ * department and organisation streams do): their posts pinned in one of the feed's departments,
+ * and their current announcements. Otherwise such a post showed twice, on top and in the stream.
+ */
+function notOnTop(sources: HomeFeedSources): RawBuilder<unknown> {
+	return sql`and not (p.pinned_at is not null and p.department_id in (select id from dept))
+		${
+			sources.includeOrganisation
+				? sql`and not (p.is_announcement and p.created_at > ${announcedSince(sources)})`
+				: sql``
+		}`;
+}
+
+/**
  * The stream as CTEs `dept` and `stream` (ids and sort keys, newest first, at most `limit`), or
  * null when the feed has no source.
  */
@@ -116,6 +130,7 @@ function homeFeedCtes(
 			cross join lateral (
 				select p.id, p.created_at from post p
 				where p.author_id = people.id and p.deleted_at is null ${notHidden(sources)}
+					${notOnTop(sources)}
 					${after(cursor)}
 				order by p.created_at desc, p.id desc limit ${sql.lit(limit)}
 			) x`);
