@@ -113,10 +113,11 @@ describe('renderMarkdown: links', () => {
 });
 
 describe('renderMarkdown: images', () => {
-	it('renders an https image lazily with its alt text', () => {
+	it('links an image on another site instead of showing it (the pages’ CSP would block it)', () => {
 		expect(html('![a cat](https://img.example/cat.png "Cat")')).toBe(
-			'<p><img src="https://img.example/cat.png" alt="a cat" title="Cat" loading="lazy" /></p>\n'
+			'<p><a href="https://img.example/cat.png" rel="noopener noreferrer nofollow" target="_blank">a cat (image on another site)</a></p>\n'
 		);
+		expect(html('![](http://img.example/x.png)')).toContain('>Image (image on another site)</a>');
 	});
 
 	it('renders our own /files/ image with plain-text alt', () => {

@@ -8,7 +8,9 @@
  *   own deny-list, and runs after entity decoding and URL normalisation (`java&#x09;script:` included);
  * - external links open in a new tab with rel="noopener noreferrer nofollow" (no window.opener, no
  *   referrer leak, no SEO credit for spam);
- * - images only from http(s) or our own `/files/...` (no `..`): anything else shows its alt text;
+ * - images only from our own `/files/...` (no `..`); an image elsewhere on the web becomes a link to
+ *   it (the pages' Content-Security-Policy keeps other sites' images out: no tracking pixels, no
+ *   broken picture), and anything else shows its alt text;
  * - headings move down two levels (# becomes h3, ## h4, ### h5, the rest h6) so a post never outranks
  *   the page's own h1/h2 and screen-reader outlines stay sane;
  * - `maxNesting` caps nesting, so hostile input (1,000 `>`) cannot blow the stack; deeper content is
@@ -23,7 +25,8 @@ import sanitizeHtml from 'sanitize-html';
 
 const SAFE_LINK = /^(https?:|mailto:|\/(?!\/)|#)/i;
 const EXTERNAL_LINK = /^(https?:|mailto:)/i;
-const SAFE_IMAGE = /^(https?:\/\/|\/files\/(?!.*\.\.))/i;
+const OWN_IMAGE = /^\/files\/(?!.*\.\.)/i;
+const WEB_IMAGE = /^https?:\/\//i;
 const MENTION_HREF = /^\/people\/(\d{1,15})$/;
 
 const md = new MarkdownIt('default', {
@@ -114,9 +117,13 @@ md.renderer.rules.link_open = (tokens, idx, options, rawEnv, self) => {
 const defaultImage = md.renderer.rules.image!;
 md.renderer.rules.image = (tokens, idx, options, env, self) => {
 	const token = tokens[idx]!;
-	if (!SAFE_IMAGE.test(String(token.attrGet('src') ?? ''))) {
-		return md.utils.escapeHtml(self.renderInlineAsText(token.children ?? [], options, env));
+	const src = String(token.attrGet('src') ?? '');
+	const alt = self.renderInlineAsText(token.children ?? [], options, env);
+	if (WEB_IMAGE.test(src)) {
+		const label = `${alt.trim() || 'Image'} (image on another site)`;
+		return `<a href="${md.utils.escapeHtml(src)}" rel="noopener noreferrer nofollow" target="_blank">${md.utils.escapeHtml(label)}</a>`;
 	}
+	if (!OWN_IMAGE.test(src)) return md.utils.escapeHtml(alt);
 	token.attrSet('loading', 'lazy');
 	return defaultImage(tokens, idx, options, env, self);
 };
