@@ -163,6 +163,23 @@ test('the author deletes a post from the feed after confirming, and stays on the
 	await expect(page).toHaveURL(/\/feed$/);
 });
 
+test('without JavaScript, communications staff can make an announcement, kept when refused', async ({
+	page
+}) => {
+	await page.route(/\/_app\/.*\.js(\?.*)?$/, (route) => route.abort());
+	await signIn(page, 'comms@commons.test');
+	// The box cannot follow the audience select without JavaScript, so it is always offered.
+	await expect(page.getByRole('checkbox', { name: 'Announcement' })).toBeVisible();
+	await expect(page.getByText('For posts to the whole organisation.')).toBeVisible();
+	await expectAccessible(page);
+	const refused = await page.request.post('/feed?/post', {
+		form: { body: 'x'.repeat(20_001), audience: 'organisation', announcement: 'on' },
+		headers: { origin: new URL(page.url()).origin, accept: 'text/html' }
+	});
+	expect(refused.status()).toBe(400);
+	expect(await refused.text()).toMatch(/<input id="post-announcement"[^>]*\bchecked\b/);
+});
+
 test('posting with a file works without JavaScript', async ({ page }) => {
 	const text = unique('No-script update');
 	// The app's scripts never load, as with JavaScript off. (A context with javaScriptEnabled:

@@ -36,6 +36,10 @@ export async function publishFromForm(event: RequestEvent) {
 		return { posted: post.id };
 	} catch (error) {
 		await discardUploads(ctx, uploadedHere);
-		return failForm(error, { body: values.body, audience: values.audience });
+		return failForm(error, {
+			body: values.body,
+			audience: values.audience,
+			announcement: values.announcement
+		});
 	}
 }
