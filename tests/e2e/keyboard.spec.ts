@@ -59,6 +59,12 @@ test('post to the feed with the keyboard alone', async ({ page }) => {
 	await tabTo(page, page.getByRole('button', { name: 'Post', exact: true }));
 	await page.keyboard.press('Enter');
 	await expect(page.getByText('Posted.', { exact: true })).toBeVisible();
+	// Focus comes back to the field, ready for the next post, and the post is one link away.
+	await expect(page.getByLabel('Your post')).toBeFocused();
+	await expect(page.getByRole('link', { name: 'View your post' })).toHaveAttribute(
+		'href',
+		/^\/posts\/\d+$/
+	);
 	await expect(page.getByRole('article').filter({ hasText: text })).toBeVisible();
 	await expectAccessible(page);
 });
