@@ -137,6 +137,8 @@ describe('uploads', () => {
 			'“setup.png” is not an allowed file type (it looks like a Windows program). ' +
 				'Allowed: images (PNG, JPEG, GIF, WebP), PDF, office documents, text and CSV.'
 		);
+		// The field's own message says the same: without JavaScript it is the one shown.
+		expect((error as ValidationError).fields.attachments).toBe((error as Error).message);
 	});
 
 	it('refuse SVG, a file over 10 MB, a damaged image and binary data named .csv', async () => {
@@ -148,10 +150,14 @@ describe('uploads', () => {
 		const tooBig = await refusal(authorCtx, 'huge.png', huge);
 		expect(tooBig).toBeInstanceOf(ValidationError);
 		expect((tooBig as Error).message).toBe('“huge.png” is 11.0 MB; files can be at most 10 MB.');
+		const justOver = new Uint8Array(10 * 1024 * 1024 + 19);
+		expect(((await refusal(authorCtx, 'big.pdf', justOver)) as Error).message).toBe(
+			'“big.pdf” is just over 10 MB; files can be at most 10 MB.'
+		);
 
 		const damaged = png(2, 2).subarray(0, 20);
 		expect(await refusal(authorCtx, 'damaged.png', damaged)).toMatchObject({
-			message: '“damaged.png” looks like an image but it is damaged.'
+			message: '“damaged.png” looks like an image but it is damaged. Choose a different file.'
 		});
 		const binary = new Uint8Array([0x6c, 0x69, 0, 1, 2, 3, 0xff]);
 		expect(await refusal(authorCtx, 'data.csv', binary)).toBeInstanceOf(ValidationError);

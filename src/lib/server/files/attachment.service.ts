@@ -33,8 +33,10 @@ export function cleanFileName(name: string): string {
 	return cleaned || 'file';
 }
 
-function megabytes(bytes: number): string {
-	return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+/** A too-large file's size: "12.3 MB", or "just over 10 MB" where one decimal would say 10.0. */
+function oversize(bytes: number): string {
+	const megabytes = bytes / 1024 / 1024;
+	return megabytes < 10.05 ? 'just over 10 MB' : `${megabytes.toFixed(1)} MB`;
 }
 
 /**
@@ -51,11 +53,11 @@ export async function uploadAttachment(
 	const fileName = cleanFileName(input.fileName);
 	if (input.bytes.byteLength === 0)
 		throw new ValidationError(`“${fileName}” is empty.`, { attachments: 'Choose another file.' });
-	if (input.bytes.byteLength > MAX_FILE_BYTES)
-		throw new ValidationError(
-			`“${fileName}” is ${megabytes(input.bytes.byteLength)}; files can be at most 10 MB.`,
-			{ attachments: 'Choose a smaller file.' }
-		);
+	if (input.bytes.byteLength > MAX_FILE_BYTES) {
+		// The field's message is the whole reason: without JavaScript it is the one shown.
+		const message = `“${fileName}” is ${oversize(input.bytes.byteLength)}; files can be at most 10 MB.`;
+		throw new ValidationError(message, { attachments: message });
+	}
 	const type = await detectFileType(input.bytes, fileName);
 	const storageKey = newStorageKey();
 	// Bytes first, then the row: a row never points at bytes that are not there. If the insert

@@ -89,10 +89,10 @@ export async function detectFileType(bytes: Uint8Array, fileName: string): Promi
 	if (detected && imageExt) {
 		// A browser would show a broken image anyway; say so now, while the person can fix it.
 		const size = dimensionsOf(bytes);
-		if (!size)
-			throw new ValidationError(`“${fileName}” looks like an image but it is damaged.`, {
-				attachments: 'Choose a different file.'
-			});
+		if (!size) {
+			const message = `“${fileName}” looks like an image but it is damaged. Choose a different file.`;
+			throw new ValidationError(message, { attachments: message });
+		}
 		return { mime: detected.mime, ext: imageExt, kind: 'image', ...size };
 	}
 	const documentExt = detected && DOCUMENTS[detected.mime];
@@ -107,8 +107,7 @@ export async function detectFileType(bytes: Uint8Array, fileName: string): Promi
 		: /<svg[\s>]/i.test(new TextDecoder().decode(bytes.subarray(0, 2048)))
 			? KNOWN_DANGERS.svg
 			: null;
-	throw new ValidationError(
-		`“${fileName}” is not an allowed file type${looksLike ? ` (it looks like ${looksLike})` : ''}. ${ALLOWED_TYPES_SENTENCE}`,
-		{ attachments: 'Choose a different file.' }
-	);
+	// The field's message is the whole reason: without JavaScript it is the one shown.
+	const message = `“${fileName}” is not an allowed file type${looksLike ? ` (it looks like ${looksLike})` : ''}. ${ALLOWED_TYPES_SENTENCE}`;
+	throw new ValidationError(message, { attachments: message });
 }
