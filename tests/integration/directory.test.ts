@@ -50,6 +50,17 @@ describe('people directory', () => {
 		expect((await listDirectory(ctx, { cursor: 'not-a-cursor' })).people).toEqual(first.people);
 	});
 
+	it('matches an apostrophe with any apostrophe', async () => {
+		const liam = await newUser(db, { name: 'Liam O’Cuinn' });
+		for (const query of ["O'Cu", 'O’Cu', 'Oʼcuinn']) {
+			const found = await listDirectory(ctx, { query });
+			expect(
+				found.people.map((p) => p.id),
+				query
+			).toContain(liam.id);
+		}
+	});
+
 	it('finds people by name, title or department, forgiving a typo', async () => {
 		const dept = await newDepartment(db, { name: 'Procurement Office' });
 		const buyer = await newUser(db, {

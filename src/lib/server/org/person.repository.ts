@@ -165,7 +165,9 @@ export async function searchActivePeople(
 		query = query.where('u.departmentId', 'not in', filter.hiddenDepartmentIds);
 	const text = filter.query?.trim();
 	if (text) {
-		const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+		// Any apostrophe matches any other: names are written "O’Connor" or "O'Connor", and
+		// people type whichever their keyboard gives.
+		const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`).replace(/['’ʼ]/g, '_')}%`;
 		query = query
 			.where((eb) =>
 				// Every branch on users itself, so the planner can OR three indexes (the trigram
