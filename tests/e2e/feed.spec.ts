@@ -163,6 +163,30 @@ test('the author deletes a post from the feed after confirming, and stays on the
 	await expect(page).toHaveURL(/\/feed$/);
 });
 
+test('a department’s page shows its new posts live to a reader who does not follow it', async ({
+	page,
+	browser
+}) => {
+	const text = unique('Gritting lorries out tonight');
+	await signIn(page, ben);
+	await visit(page, '/d/operations');
+	// Ben neither belongs to Operations nor follows it.
+	await expect(page.getByRole('button', { name: 'Follow Operations' })).toBeVisible();
+
+	const other = await browser.newContext();
+	const priyaPage = await other.newPage();
+	await signIn(priyaPage, 'priya.raman@commons.test');
+	await visit(priyaPage, '/d/operations');
+	await priyaPage.getByLabel('Your post').fill(text);
+	await priyaPage.getByRole('button', { name: 'Post', exact: true }).click();
+	await expect(priyaPage.getByText('Posted.', { exact: true })).toBeVisible();
+	await expectAccessible(priyaPage);
+
+	await page.getByRole('button', { name: /1 new post/ }).click();
+	await expect(page.getByRole('article').filter({ hasText: text })).toBeVisible();
+	await expectAccessible(page);
+});
+
 test('without JavaScript, communications staff can make an announcement, kept when refused', async ({
 	page
 }) => {

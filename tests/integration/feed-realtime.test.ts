@@ -125,6 +125,33 @@ describe('live feed announcements', () => {
 		expect(keeper.events.filter((e) => e.postId === roadsPost.id)).toHaveLength(1);
 	});
 
+	it('reach a socket with a department’s feed open while it is open, and only one that may see it', async () => {
+		const reader = await newUser(db, { departmentId: agency.id });
+		const watcher = await listen(reader.id);
+		expect(
+			await watcher.socket.timeout(5000).emitWithAck('feed:watch-department', {
+				departmentId: parks.id
+			})
+		).toEqual({ ok: true, data: { departmentId: parks.id } });
+		const open = await post(parkKeeper, parks.id, 'Tree planting on Saturday');
+		await eventually(() => watcher.events.some((e) => e.postId === open.id), 'the watched post');
+
+		watcher.socket.emit('feed:unwatch-department', { departmentId: parks.id });
+		await watcher.socket.timeout(5000).emitWithAck('ping');
+		const later = await post(parkKeeper, parks.id, 'After the page was closed');
+		await settle();
+		expect(watcher.events.map((e) => e.postId)).not.toContain(later.id);
+
+		// A members-only department is refused to an outsider, as if it did not exist.
+		const refused = await watcher.socket.timeout(5000).emitWithAck('feed:watch-department', {
+			departmentId: inquiries.id
+		});
+		expect(refused).toMatchObject({ ok: false, error: { code: 'not_found' } });
+		const secret = await post(fellowInvestigator, inquiries.id, 'Still confidential');
+		await settle();
+		expect(watcher.events.map((e) => e.postId)).not.toContain(secret.id);
+	});
+
 	it('keep a members-only department’s posts to its members, even from a followed author', async () => {
 		// Followed while in an open department; then joins Inquiries and posts there.
 		const mover = await newUser(db, { departmentId: parks.id });

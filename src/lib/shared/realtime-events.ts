@@ -83,6 +83,15 @@ export interface ClientToServerEvents {
 		ack: (result: Ack<{ counts: MemoCounts }>) => void
 	) => void;
 	'memo:unwatch-report': (request: { memoId: number }) => void;
+	/**
+	 * While a department's feed is open (its page, or the home feed narrowed to it): its new posts
+	 * also when the person neither belongs to it nor follows it, if they may see it.
+	 */
+	'feed:watch-department': (
+		request: { departmentId: number },
+		ack?: (result: Ack<{ departmentId: number }>) => void
+	) => void;
+	'feed:unwatch-department': (request: { departmentId: number }) => void;
 	'thread:read': (
 		request: { threadId: number; seq: number },
 		ack?: (result: Ack<{ readSeq: number }>) => void

@@ -1,7 +1,8 @@
 /**
  * Feed rooms and events. The server places each socket in the rooms of the feeds its person
- * reads (the organisation, their department, departments and people they follow); a new post is
- * announced, after commit, only to the rooms of people who may see it.
+ * reads (the organisation, their department, departments and people they follow), and in a
+ * department's watch room while its feed is open; a new post is announced, after commit, only to
+ * the rooms of people who may see it.
  */
 import { db } from '../db/index.ts';
 import { listHiddenDepartmentIds } from '../org/department.repository.ts';
@@ -13,6 +14,11 @@ import { listFollowedDepartmentIds, listFollowedPersonIds } from './follow.repos
 export const ORGANISATION_FEED_ROOM = 'feed:organisation';
 export const departmentFeedRoom = (id: number) => `feed:department:${id}`;
 export const personFeedRoom = (id: number) => `feed:person:${id}`;
+/**
+ * Sockets with a department's feed open (see feed-socket.ts). A room of its own, so that leaving
+ * the page never takes a socket out of a department its person belongs to or follows.
+ */
+export const departmentWatchRoom = (id: number) => `feed:watch:department:${id}`;
 
 /** The feed rooms a person's sockets belong in. */
 export async function feedRoomsFor(actor: Actor): Promise<string[]> {
@@ -56,7 +62,8 @@ export function announceNewPost(post: {
 		io.to(ORGANISATION_FEED_ROOM).emit('feed:post', payload);
 		return;
 	}
-	const rooms = [departmentFeedRoom(post.departmentId)];
+	// Watchers of a members-only department were let in only if they may see it.
+	const rooms = [departmentFeedRoom(post.departmentId), departmentWatchRoom(post.departmentId)];
 	if (!post.isPrivate) rooms.push(personFeedRoom(post.authorId));
 	io.to(rooms).emit('feed:post', payload);
 }

@@ -10,6 +10,7 @@ import { validateSessionToken } from '../auth/session.ts';
 import { config } from '../config.ts';
 import { db } from '../db/index.ts';
 import { feedRoomsFor } from '../feeds/feed-events.ts';
+import { registerFeedSocketHandlers } from '../feeds/feed-socket.ts';
 import { registerMemoSocketHandlers } from '../memos/memo-socket.ts';
 import { sendUnreadCount } from '../notifications/notification-events.ts';
 import { registerThreadSocketHandlers } from '../threads/thread-socket.ts';
@@ -52,6 +53,7 @@ export function registerRealtimeHandlers(): boolean {
 	io.on('connection', (socket) => {
 		registerThreadSocketHandlers(socket);
 		registerMemoSocketHandlers(socket);
+		registerFeedSocketHandlers(socket);
 		socket.emit('hello', { serverTime: new Date().toISOString() });
 		sendUnreadCount(db(), socket).catch((error) =>
 			logger().warn({ err: error }, 'could not send the unread count')
