@@ -312,6 +312,15 @@ test('"Load more" appends the next page and moves focus to it', async ({ page })
 	expect(await stream.count()).toBeGreaterThan(20);
 	await expect(page.getByText(/^\d+ more posts? loaded\.$/)).toBeAttached();
 	await expectAccessible(page);
+
+	// A new post pushes the first page's last post off it: it stays, between the two pages.
+	const lastOfFirstPage = (await stream.nth(19).locator('.body').innerText()).trim();
+	const shown = await stream.count();
+	await page.getByLabel('Your post').fill(`${prefix} number 22`);
+	await page.getByRole('button', { name: 'Post', exact: true }).click();
+	await expect(page.getByText('Posted.', { exact: true })).toBeVisible();
+	await expect(stream).toHaveCount(shown + 1);
+	await expect(stream.locator('.body').getByText(lastOfFirstPage, { exact: true })).toHaveCount(1);
 });
 
 async function ownDepartmentId(page: Page): Promise<number> {
