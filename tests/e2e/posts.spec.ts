@@ -127,6 +127,10 @@ test('comments, one level of replies, mentions, reactions and tombstones', async
 	await expect(page.getByText('Comment deleted', { exact: true })).toBeVisible();
 	await expect(page.getByText(`Welcome aboard ${run}`)).toHaveCount(0);
 	await expect(reply).toContainText(`Seconded ${run}`);
+	// Counted as the post's card counts: the deleted comment no longer.
+	await expect(page.getByRole('heading', { level: 2, name: /^Comments/ })).toHaveText(
+		'Comments (1)'
+	);
 	await expectAccessible(page);
 });
 
