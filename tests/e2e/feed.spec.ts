@@ -36,9 +36,10 @@ test('following a department brings its new post live; comments and reactions re
 		).toBeVisible();
 	}
 	await page.getByRole('button', { name: 'Follow Transport Planning', exact: true }).click();
+	// The button keeps the focus, now saying what it would undo.
 	await expect(
 		page.getByRole('button', { name: 'Unfollow Transport Planning', exact: true })
-	).toBeVisible();
+	).toBeFocused();
 	await expect(
 		page.getByRole('status').filter({ hasText: 'You follow Transport Planning' })
 	).toBeVisible();
@@ -161,6 +162,9 @@ test('the author deletes a post from the feed after confirming, and stays on the
 	await post.getByRole('button', { name: 'Yes, delete' }).click();
 	await expect(page.getByRole('article').filter({ hasText: text })).toHaveCount(0);
 	await expect(page).toHaveURL(/\/feed$/);
+	// Said, and the focus goes to the post that took its place, not to the page.
+	await expect(page.getByText('Post deleted.', { exact: true })).toBeAttached();
+	await expect(page.locator('article[data-post-id]:focus')).toHaveCount(1);
 });
 
 test('a department’s page shows its new posts live to a reader who does not follow it', async ({
