@@ -475,5 +475,8 @@ export const MATRIX: Record<string, Cell> = {
 	'socket thread:typing': { expect: 'SNNNN', payload: { threadId: '{thread}' } },
 	'socket thread:read': { expect: 'SRAAR', payload: { threadId: '{thread}', seq: 1 } },
 	'socket memo:watch-report': { expect: 'SRROO', payload: { memoId: '{memo}' } },
-	'socket memo:unwatch-report': { expect: 'SNNNN', payload: { memoId: '{memo}' } }
+	'socket memo:unwatch-report': { expect: 'SNNNN', payload: { memoId: '{memo}' } },
+	// Watching a members-only department's feed: its members only (not even administrators).
+	'socket feed:watch-department': { expect: 'SROOR', payload: { departmentId: '{dept}' } },
+	'socket feed:unwatch-department': { expect: 'SNNNN', payload: { departmentId: '{dept}' } }
 };
