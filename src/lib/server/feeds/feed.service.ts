@@ -9,6 +9,7 @@ import { NotFoundError } from '../errors.ts';
 import { toAttachmentView } from '../files/attachment.repository.ts';
 import type { Actor } from '../org/actor.ts';
 import {
+	getDepartment,
 	getDepartmentBySlug,
 	listDepartmentNeighbours,
 	listDepartmentRefs,
@@ -200,6 +201,15 @@ export async function getPostView(ctx: RequestContext, postId: number): Promise<
 export async function getVisibleDepartmentBySlug(ctx: RequestContext, slug: string) {
 	const actor = requireActor(ctx);
 	const department = await getDepartmentBySlug(db(), slug);
+	if (!department || (await hiddenDepartmentsOf(actor)).includes(department.id))
+		throw new NotFoundError('That department does not exist.');
+	return department;
+}
+
+/** The department an id names, if the viewer may see it (NotFoundError otherwise). */
+export async function getVisibleDepartment(ctx: RequestContext, departmentId: number) {
+	const actor = requireActor(ctx);
+	const department = await getDepartment(db(), departmentId);
 	if (!department || (await hiddenDepartmentsOf(actor)).includes(department.id))
 		throw new NotFoundError('That department does not exist.');
 	return department;

@@ -4,15 +4,7 @@
  * ack, never an exception that could take the process down. Rooms are joined only here, after
  * the policy allowed it.
  */
-import { isDatabaseUnavailable, UNAVAILABLE_MESSAGE } from '../db/availability.ts';
-import type { Socket } from 'socket.io';
-import type { z } from 'zod';
-import type { RequestContext } from '../context.ts';
-import { db } from '../db/index.ts';
-import { DomainError } from '../errors.ts';
-import { loadActor } from '../org/actor.ts';
-import { logger } from '../log.ts';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/realtime-events.ts';
+import { handle, type AppSocket } from '../realtime/socket-handler.ts';
 import {
 	editMessageSchema,
 	historySchema,
@@ -24,8 +16,6 @@ import {
 	syncThreadSchema,
 	threadRefSchema
 } from '../../shared/schemas/threads.ts';
-import type { Ack } from '../../shared/threads.ts';
-import type { SocketData } from '../realtime/registry.ts';
 import {
 	deleteMessage,
 	editMessage,
@@ -37,61 +27,8 @@ import {
 import { broadcastPresence, countPresent, threadRoom } from './thread-events.ts';
 import { joinThread, markRead } from './thread.service.ts';
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, {}, SocketData>;
-
 /** Typing notices are passed on at most this often per person and thread. */
 const TYPING_INTERVAL_MS = 2000;
-
-function failure(error: unknown): Ack<never> {
-	if (error instanceof DomainError)
-		return { ok: false, error: { code: error.code, message: error.message } };
-	if (isDatabaseUnavailable(error))
-		return { ok: false, error: { code: 'unavailable', message: UNAVAILABLE_MESSAGE } };
-	logger().error({ err: error }, 'socket handler failed');
-	return { ok: false, error: { code: 'internal', message: 'Something went wrong on our side.' } };
-}
-
-/**
- * Wraps a handler: parses the payload, runs it with the socket's person, answers the ack.
- * A missing ack (a careless client) is tolerated.
- */
-function handle<S extends z.ZodType, T>(
-	socket: AppSocket,
-	schema: S,
-	run: (ctx: RequestContext, input: z.infer<S>) => Promise<T>
-) {
-	return async (payload: unknown, ack?: unknown) => {
-		const reply = typeof ack === 'function' ? (ack as (result: Ack<T>) => void) : () => {};
-		const parsed = schema.safeParse(payload);
-		if (!parsed.success) {
-			reply({
-				ok: false,
-				error: { code: 'bad_request', message: parsed.error.issues[0]?.message ?? 'Bad request.' }
-			});
-			return;
-		}
-		try {
-			// Each event is decided on the person as they are now (roles, department, what is
-			// hidden from them), not as they were when the socket connected.
-			const actor = await loadActor(db(), socket.data.actor.id);
-			if (!actor) {
-				reply({ ok: false, error: { code: 'unauthorized', message: 'Sign in again.' } });
-				socket.disconnect(true);
-				return;
-			}
-			socket.data.actor = actor;
-			const ctx: RequestContext = {
-				actor,
-				ip: socket.handshake.address ?? null,
-				userAgent: socket.handshake.headers['user-agent'] ?? null
-			};
-			reply({ ok: true, data: await run(ctx, parsed.data) });
-		} catch (error) {
-			reply(failure(error));
-		}
-	};
-}
 
 export function registerThreadSocketHandlers(socket: AppSocket): void {
 	const lastTyping = new Map<number, number>();
