@@ -317,6 +317,11 @@ test('an owner sets a review date, verifies, moves, discusses and deletes a page
 			name: `Office guide ${run}`
 		})
 	).toBeVisible();
+	// Its old address (a bookmark, a link in an email) still reaches it, in the same view.
+	await visit(page, `${address}?view=history`);
+	await expect(page).toHaveURL(new RegExp(`${parent}/printers-${run}\\?view=history$`));
+	await expect(page.getByRole('heading', { level: 1 })).toContainText(`Printers ${run}`);
+	await visit(page, `${parent}/printers-${run}`);
 
 	// Discuss opens the page's thread, which links back.
 	await page.getByRole('button', { name: 'Discuss' }).click();
@@ -337,6 +342,7 @@ test('an owner sets a review date, verifies, moves, discusses and deletes a page
 	await expect(page).toHaveURL(/\/kb\/agency\?deleted=/);
 	await expect(page.getByText(`“Printers ${run}” was deleted.`)).toBeVisible();
 	expect((await visit(page, `${parent}/printers-${run}`))?.status()).toBe(404);
+	expect((await visit(page, address))?.status()).toBe(404);
 	// The notice names only a page deleted here, never text someone put in a link.
 	await visit(page, '/kb/agency?deleted=Payroll%20was%20hacked');
 	await expect(page.getByText('was deleted.')).toHaveCount(0);

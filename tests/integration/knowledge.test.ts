@@ -20,6 +20,7 @@ import {
 	listPageHistory,
 	listRecentlyUpdated,
 	listSpaces,
+	PageMovedError,
 	previewPage
 } from '../../src/lib/server/knowledge/page-view.service.ts';
 import {
@@ -318,6 +319,45 @@ describe('the tree', () => {
 		const tree = await getSpaceView(as.lee, 'finance');
 		const handbookNode = tree.tree.find((n) => n.id === handbook.id)!;
 		expect(handbookNode.children.map((c) => c.title)).toEqual(['Chapter']);
+	});
+
+	it('sends old addresses of moved pages to where they are now, until a live page takes the address', async () => {
+		const manual = await createPage(as.fiona, page('finance', 'Manual'));
+		const part = await createPage(as.fiona, page('finance', 'Part', 'p', manual.id));
+		const archive = await createPage(as.fiona, page('finance', 'Archive'));
+		await movePage(as.mona, manual.id, { parentId: archive.id, slug: 'old-manual' });
+
+		// The page and the page below it, from their addresses before the move.
+		const movedTo = async (viewer: typeof as.lee, path: string, space = 'finance') => {
+			const error = await getPageView(viewer, space, path).catch((e: unknown) => e);
+			expect(error).toBeInstanceOf(PageMovedError);
+			return (error as PageMovedError).href;
+		};
+		expect(await movedTo(as.lee, 'manual')).toBe('/kb/finance/archive/old-manual');
+		expect(await movedTo(as.lee, 'manual/part')).toBe('/kb/finance/archive/old-manual/part');
+
+		// Moved twice: the first address still reaches the page where it is now.
+		await movePage(as.mona, manual.id, { parentId: null, slug: 'handbook-2026' });
+		expect(await movedTo(as.lee, 'manual/part')).toBe('/kb/finance/handbook-2026/part');
+		expect(await movedTo(as.lee, 'archive/old-manual')).toBe('/kb/finance/handbook-2026');
+
+		// A new page at an old address is that address's page now.
+		const fresh = await createPage(as.fiona, page('finance', 'Manual'));
+		expect((await getPageView(as.lee, 'finance', 'manual')).id).toBe(fresh.id);
+
+		// A deleted page's old address is gone with it; a space one may not see says nothing.
+		await deletePage(as.fiona, part.id);
+		await expect(getPageView(as.lee, 'finance', 'manual/part')).rejects.toBeInstanceOf(
+			NotFoundError
+		);
+		const secret = await createPage(as.ida, page('inquiries', 'Hidden manual'));
+		await movePage(as.ida, secret.id, { parentId: null, slug: 'hidden-manual-2' });
+		await expect(getPageView(as.lee, 'inquiries', 'hidden-manual')).rejects.toBeInstanceOf(
+			NotFoundError
+		);
+		expect(await movedTo(as.ida, 'hidden-manual', 'inquiries')).toBe(
+			'/kb/inquiries/hidden-manual-2'
+		);
 	});
 
 	it('turns a waiting link into a real one when its page is written, and shows backlinks', async () => {

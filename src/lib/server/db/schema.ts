@@ -109,6 +109,13 @@ export interface KbPageEditor {
   userId: number;
 }
 
+export interface KbPageFormerPath {
+  departmentId: number | null;
+  movedAt: Generated<Timestamp>;
+  pageId: number;
+  path: string;
+}
+
 export interface KbPageLink {
   fromPageId: number;
   targetTitle: string;
@@ -554,6 +561,7 @@ export interface DB {
   departmentFollow: DepartmentFollow;
   kbPage: KbPage;
   kbPageEditor: KbPageEditor;
+  kbPageFormerPath: KbPageFormerPath;
   kbPageLink: KbPageLink;
   kbPageRevision: KbPageRevision;
   memo: Memo;

@@ -22,6 +22,7 @@ import { ORGANISATION_SPACE } from '../../shared/schemas/knowledge.ts';
 import { pageHref, renderPageInSpace } from './page-links.ts';
 import { canGovernPage, canWriteInSpace } from './page.policy.ts';
 import {
+	getPageByFormerPath,
 	getPageByPath,
 	getPageRow,
 	listAncestors,
@@ -110,7 +111,19 @@ async function toPageView(ctx: RequestContext, page: PageRow, space: Space): Pro
 	};
 }
 
-/** A page by its space and path, as its page shows it. NotFoundError when hidden or missing. */
+/** Thrown for an address a page had before it moved: `href` is where it is now. */
+export class PageMovedError extends Error {
+	readonly href: string;
+	constructor(href: string) {
+		super(`This page has moved to ${href}.`);
+		this.href = href;
+	}
+}
+
+/**
+ * A page by its space and path, as its page shows it. NotFoundError when hidden or missing;
+ * PageMovedError when a page had this address before it (or a page above it) moved.
+ */
 export async function getPageView(
 	ctx: RequestContext,
 	spaceSlug: string,
@@ -119,7 +132,11 @@ export async function getPageView(
 	const actor = requireActor(ctx);
 	const space = await resolveSpace(actor, spaceSlug);
 	const page = await getPageByPath(db(), space.departmentId, path);
-	if (!page) throw new NotFoundError('There is no page at this address. It may have moved.');
+	if (!page) {
+		const moved = await getPageByFormerPath(db(), space.departmentId, path);
+		if (moved) throw new PageMovedError(pageHref(space.slug, moved.path));
+		throw new NotFoundError('There is no page at this address. It may have been deleted.');
+	}
 	return toPageView(ctx, page, space);
 }
 

@@ -208,11 +208,44 @@ export async function listSubtreePageIds(db: Database, pageId: number): Promise<
  * Moves a page (and so its subtree): sets its parent and slug, and rewrites every path below it
  * in one statement by swapping the old path prefix for the new one.
  */
+/**
+ * The live page that was at `path` before it (or a page above it) moved, if any. The caller
+ * looks here only when no live page has that address: a live page always wins.
+ */
+export async function getPageByFormerPath(
+	db: Database,
+	departmentId: number | null,
+	path: string
+): Promise<PageRow | undefined> {
+	const row = await db
+		.selectFrom('kbPageFormerPath')
+		.innerJoin('kbPage', 'kbPage.id', 'kbPageFormerPath.pageId')
+		.where(sql<boolean>`coalesce(kb_page_former_path.department_id, 0) = ${spaceKey(departmentId)}`)
+		.where('kbPageFormerPath.path', '=', path)
+		.where('kbPage.deletedAt', 'is', null)
+		.select(pageColumns)
+		.executeTakeFirst();
+	return row && toRow(row);
+}
+
+/**
+ * Moves a page and the pages below it to a new path, remembering the addresses they had (one
+ * statement for the whole branch) so that their old links redirect.
+ */
 export async function movePageRows(
 	db: Database,
 	page: { id: number; departmentId: number | null; path: string },
 	next: { parentId: number | null; slug: string; path: string }
 ): Promise<void> {
+	await sql`
+		insert into kb_page_former_path (department_id, path, page_id)
+		select department_id, path, id from kb_page
+		where coalesce(department_id, 0) = ${spaceKey(page.departmentId)}
+			and deleted_at is null
+			and (id = ${page.id} or starts_with(path, ${page.path + '/'}))
+		on conflict ((coalesce(department_id, 0)), path)
+		do update set page_id = excluded.page_id, moved_at = now()
+	`.execute(db);
 	await db
 		.updateTable('kbPage')
 		.set({ parentId: next.parentId, slug: next.slug, path: next.path })

@@ -24,7 +24,8 @@ import {
 	getPageRevision,
 	getPageView,
 	getSpaceView,
-	listPageHistory
+	listPageHistory,
+	PageMovedError
 } from '$lib/server/knowledge/page-view.service';
 import {
 	deletePage,
@@ -114,6 +115,9 @@ export async function load(event) {
 				return base;
 		}
 	} catch (e) {
+		// An old address (a bookmark, a link in an old revision): the page, and the same view of it.
+		// Temporary (302), because the address may later be given to another page.
+		if (e instanceof PageMovedError) redirect(302, e.href + event.url.search);
 		httpError(e);
 	}
 }
