@@ -336,22 +336,28 @@ describe('lists and links', () => {
 	});
 });
 
+/** A second app instance in another process, on the same database; its port. */
+async function startInstance(): Promise<{ child: ChildProcess; port: number }> {
+	const child = spawn(process.execPath, ['tests/integration/realtime-instance.ts'], {
+		env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', NODE_ENV: 'test' },
+		stdio: ['ignore', 'pipe', 'inherit']
+	});
+	children.push(child);
+	const port = await new Promise<number>((resolve, reject) => {
+		let output = '';
+		child.stdout!.on('data', (chunk: Buffer) => {
+			output += chunk.toString();
+			const match = /listening (\d+)/.exec(output);
+			if (match) resolve(Number(match[1]));
+		});
+		child.once('exit', (code) => reject(new Error(`second instance exited with ${code}`)));
+	});
+	return { child, port };
+}
+
 describe('several instances', () => {
 	it('deliver a message posted through one instance to a client connected to another', async () => {
-		const child = spawn(process.execPath, ['tests/integration/realtime-instance.ts'], {
-			env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', NODE_ENV: 'test' },
-			stdio: ['ignore', 'pipe', 'inherit']
-		});
-		children.push(child);
-		const port = await new Promise<number>((resolve, reject) => {
-			let output = '';
-			child.stdout!.on('data', (chunk: Buffer) => {
-				output += chunk.toString();
-				const match = /listening (\d+)/.exec(output);
-				if (match) resolve(Number(match[1]));
-			});
-			child.once('exit', (code) => reject(new Error(`second instance exited with ${code}`)));
-		});
+		const { port } = await startInstance();
 		const thread = await newThread(alice, team.id);
 		const remote = await client(bob.id, `http://127.0.0.1:${port}`);
 		expect(await remote.call('thread:join', { threadId: thread.id })).toMatchObject({ ok: true });
@@ -377,4 +383,26 @@ describe('several instances', () => {
 			10_000
 		);
 	}, 30_000);
+
+	it('still let people join a thread while another instance has stopped answering', async () => {
+		const { child, port } = await startInstance();
+		const thread = await newThread(alice, team.id);
+		const remote = await client(bob.id, `http://127.0.0.1:${port}`);
+		expect(await remote.call('thread:join', { threadId: thread.id })).toMatchObject({ ok: true });
+		// Frozen, not gone: it stays listed as alive until its heartbeat is 15 s late, so asking
+		// every instance who is in the room waits for an answer that never comes (5 s).
+		child.kill('SIGSTOP');
+		try {
+			const local = await client(carol.id);
+			const joined = await local.call<{ present: number }>('thread:join', {
+				threadId: thread.id
+			});
+			// Counted on this instance alone (Bob, on the frozen one, cannot be counted).
+			expect(joined).toMatchObject({ ok: true, data: { present: 1 } });
+			// The presence broadcast after the join waits as long and must not fail either.
+			await new Promise((resolve) => setTimeout(resolve, 6000));
+		} finally {
+			child.kill('SIGCONT');
+		}
+	}, 40_000);
 });

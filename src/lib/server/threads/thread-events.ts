@@ -5,6 +5,7 @@
  */
 import type { MessageView } from '../../shared/threads.ts';
 import { userRoom } from '../realtime/publish.ts';
+import { logger } from '../log.ts';
 import { getRealtimeServer } from '../realtime/registry.ts';
 
 export const threadRoom = (threadId: number) => `thread:${threadId}`;
@@ -27,11 +28,25 @@ export function broadcastReadPosition(threadId: number, userId: number, seq: num
 	io.to(userRoom(userId)).emit('thread:activity', { threadId, lastSeq: null, readSeq: seq });
 }
 
-/** How many different people have the thread open right now (across instances). */
+/**
+ * How many different people have the thread open right now (across instances). When another
+ * instance does not answer (stopped, or stalled past the adapter's 5 s request timeout, while it
+ * is still listed as alive), the count is this instance's own: a presence figure must never
+ * fail a join, nor reject unnoticed and take the process down.
+ */
 export async function countPresent(threadId: number): Promise<number> {
 	const io = getRealtimeServer();
 	if (!io) return 0;
-	const sockets = await io.in(threadRoom(threadId)).fetchSockets();
+	const sockets = await io
+		.in(threadRoom(threadId))
+		.fetchSockets()
+		.catch((e: unknown) => {
+			logger().warn(
+				{ err: e, threadId },
+				'presence: another instance did not answer; counting here'
+			);
+			return io.local.in(threadRoom(threadId)).fetchSockets();
+		});
 	return new Set(sockets.map((s) => s.data.actor?.id)).size;
 }
 

@@ -42,7 +42,7 @@ export function registerThreadSocketHandlers(socket: AppSocket): void {
 			// clients merge by sequence, so nothing is lost and nothing shows twice.
 			const after = input.afterSeq ?? Math.max(0, thread.lastSeq - 50);
 			const { messages, hasMore } = await listMessagesAfter(ctx, input.threadId, after);
-			void broadcastPresence(input.threadId);
+			void broadcastPresence(input.threadId).catch(() => undefined);
 			return {
 				thread,
 				readSeq,
