@@ -52,6 +52,32 @@ test('a message, typing and presence reach the other person live', async ({ page
 	}
 });
 
+test('a link to another thread opens that thread, and what is sent goes there', async ({
+	page
+}) => {
+	const run = Date.now().toString(36);
+	await signIn(page, alice);
+	const other = await startThread(page, `Printer rota ${run}`);
+	const first = await startThread(page, `Office move ${run}`);
+	await send(page, `Rota questions go to [the rota thread](${other}) ${run}`);
+	// A link inside the app: SvelteKit keeps the page's component, only its data changes.
+	await log(page).getByRole('link', { name: 'the rota thread' }).click();
+	await expect(page).toHaveURL(new RegExp(`${other}$`));
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Printer rota ${run}`);
+	await expect(log(page).getByRole('article')).toHaveCount(0);
+	await send(page, `Who is on the rota this week? ${run}`);
+	await expect(log(page).getByText(`Who is on the rota this week? ${run}`)).toBeVisible();
+
+	// Stored in the thread it was written in, not the one the page was first opened on.
+	await visit(page, first);
+	await expect(log(page).getByRole('article')).toHaveCount(1);
+	await expect(log(page)).not.toContainText('Who is on the rota this week?');
+	// A permalink (as search results link) outlines its message.
+	await visit(page, `${other}?at=1`);
+	await expect(page.locator('#m-1')).toHaveClass(/opened/);
+	await expectAccessible(page);
+});
+
 test('the unread badge rises live in My threads', async ({ page, browser }) => {
 	const run = Date.now().toString(36);
 	await signIn(page, alice);
