@@ -23,6 +23,8 @@ import {
 	memoPublishFormSchema,
 	parseAudienceToken
 } from '../../src/lib/shared/schemas/memo-form.ts';
+import { forgetDepartmentRefs } from '../../src/lib/server/org/department.repository.ts';
+import { contextFor, newDepartment, newUser } from '../factories.ts';
 import { createTestDatabase } from './database.ts';
 import { draft, memoOrganisation, publishNew } from './memo-fixtures.ts';
 
@@ -255,7 +257,7 @@ describe('the memos page and a memo’s desk', () => {
 	});
 
 	it('names the audience again after a refused save', async () => {
-		const views = await describeAudienceTokens([
+		const views = await describeAudienceTokens(as.olga, [
 			'organisation',
 			`department:${d.legal.id}:only`,
 			'-role:admin',
@@ -265,6 +267,29 @@ describe('the memos page and a memo’s desk', () => {
 			['The whole organisation', false],
 			['Legal only', false],
 			['Administrators', true]
+		]);
+	});
+
+	it('never names a members-only department or its people to someone outside it', async () => {
+		const inquiries = await newDepartment(db, {
+			slug: 'desk-inquiries',
+			name: 'Internal Inquiries',
+			parentId: d.agency.id,
+			visibility: 'members-only'
+		});
+		const witness = await newUser(db, { name: 'Wanda Witness', departmentId: inquiries.id });
+		forgetDepartmentRefs(); // written straight into the database, not through the app
+		const tokens = [`department:${inquiries.id}`, `person:${witness.id}`];
+		// The form echoes whatever tokens are posted, so a posted list of ids must not name them.
+		const outside = await describeAudienceTokens(await contextFor(db, p.fred.id), tokens);
+		expect(outside.map((v) => v.label)).toEqual([
+			`Department ${inquiries.id} and its sub-departments`,
+			`Person ${witness.id}`
+		]);
+		const inside = await describeAudienceTokens(await contextFor(db, witness.id), tokens);
+		expect(inside.map((v) => v.label)).toEqual([
+			'Internal Inquiries and its sub-departments',
+			'Wanda Witness (Internal Inquiries)'
 		]);
 	});
 });

@@ -128,12 +128,12 @@ export async function listReceivedMemos(db: Database, userId: number): Promise<R
 export async function listPeopleNames(
 	db: Database,
 	userIds: number[]
-): Promise<{ id: number; name: string; departmentName: string }[]> {
+): Promise<{ id: number; name: string; departmentId: number; departmentName: string }[]> {
 	if (!userIds.length) return [];
 	return db
 		.selectFrom('users as u')
 		.innerJoin('department as d', 'd.id', 'u.departmentId')
-		.select(['u.id', 'u.name', 'd.name as departmentName'])
+		.select(['u.id', 'u.name', 'u.departmentId', 'd.name as departmentName'])
 		.where('u.id', 'in', userIds)
 		.execute();
 }

@@ -7,6 +7,7 @@ import type { RequestContext } from '../context.ts';
 import { db } from '../db/index.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import { requireActor } from '../feeds/post.service.ts';
+import type { Actor } from '../org/actor.ts';
 import { treeOrder } from '../org/department-tree.ts';
 import { listDepartmentRefsCached } from '../org/department.repository.ts';
 import { getPerson } from '../org/person.repository.ts';
@@ -103,17 +104,27 @@ export async function getMemoDesk(ctx: RequestContext): Promise<MemoDesk> {
 	return { canIssue, mine, awaitingMyApproval, received };
 }
 
-/** The audience entries with the names people read ("Finance and its sub-departments"). */
-export async function describeAudience(entries: AudienceEntry[]): Promise<AudienceEntryView[]> {
+/**
+ * The audience entries with the names people read ("Finance and its sub-departments"), as
+ * `viewer` may see them: a members-only department they are not in, and its people, go by
+ * number, never by name (the form echoes whatever tokens were posted).
+ */
+export async function describeAudience(
+	viewer: Actor,
+	entries: AudienceEntry[]
+): Promise<AudienceEntryView[]> {
+	const hidden = new Set(viewer.hiddenDepartmentIds);
 	const refs = await listDepartmentRefsCached(db());
-	const departments = new Map(refs.map((d) => [d.id, d.name]));
+	const departments = new Map(refs.filter((d) => !hidden.has(d.id)).map((d) => [d.id, d.name]));
 	const people = new Map(
 		(
 			await listPeopleNames(
 				db(),
 				entries.flatMap((e) => (e.kind === 'person' ? [e.userId] : []))
 			)
-		).map((p) => [p.id, `${p.name} (${p.departmentName})`])
+		)
+			.filter((p) => !hidden.has(Number(p.departmentId)))
+			.map((p) => [p.id, `${p.name} (${p.departmentName})`])
 	);
 	return entries.map((entry) => {
 		let label: string;
@@ -138,8 +149,12 @@ export async function describeAudience(entries: AudienceEntry[]): Promise<Audien
 }
 
 /** The form's audience tokens with their names (to show again after a refused save). */
-export async function describeAudienceTokens(tokens: string[]): Promise<AudienceEntryView[]> {
+export async function describeAudienceTokens(
+	ctx: RequestContext,
+	tokens: string[]
+): Promise<AudienceEntryView[]> {
 	return describeAudience(
+		requireActor(ctx),
 		tokens.map(parseAudienceToken).filter((e): e is AudienceEntry => e !== null)
 	);
 }
@@ -180,7 +195,7 @@ export async function getMemoDraftForm(
 			supersedesId: memo.supersedesId,
 			audience: entries
 		}),
-		audience: await describeAudience(entries)
+		audience: await describeAudience(actor, entries)
 	};
 }
 
@@ -218,7 +233,7 @@ export async function getMemoDeskView(
 		publishAt: memo.publishAt?.toISOString() ?? null,
 		retractionReason: memo.retractionReason,
 		draftHtml: memo.currentVersion ? null : renderMarkdown(memo.bodySource).html,
-		audience: await describeAudience(entries),
+		audience: await describeAudience(actor, entries),
 		preview,
 		versions: versions.map((v) => ({
 			number: v.number,

@@ -5,7 +5,9 @@
 import { fail, isRedirect, redirect, type RequestEvent } from '@sveltejs/kit';
 import { requestContext } from '$lib/server/context';
 import { failForm } from '$lib/server/http';
+import { requireActor } from '$lib/server/feeds/post.service';
 import { describeAudienceTokens } from '$lib/server/memos/memo-desk.service';
+import { canIssueMemos } from '$lib/server/memos/memo.policy';
 import { createMemoDraft, updateMemoDraft } from '$lib/server/memos/memo.service';
 import { formToObject, parseInput } from '$lib/server/validation';
 import { memoFormSchema } from '$lib/shared/schemas/memo-form';
@@ -21,9 +23,16 @@ export async function saveMemoForm(event: RequestEvent, memoId: number | 'new') 
 	const values = formToObject(await event.request.formData(), ['audience']);
 	// An unticked box is not posted; keep it unticked when the form is shown again.
 	for (const box of CHECKBOXES) values[box] ??= '';
+	const ctx = requestContext(event);
+	if (!canIssueMemos(requireActor(ctx)))
+		return fail(403, {
+			message: 'Only managers, communications staff and administrators issue memos.',
+			fields: {},
+			values,
+			audience: []
+		});
 	try {
 		const input = parseInput(memoFormSchema, values);
-		const ctx = requestContext(event);
 		const memo =
 			memoId === 'new'
 				? await createMemoDraft(ctx, input)
@@ -34,7 +43,7 @@ export async function saveMemoForm(event: RequestEvent, memoId: number | 'new') 
 		const failure = failForm(e, values);
 		return fail(failure.status, {
 			...failure.data,
-			audience: await describeAudienceTokens(values.audience as string[])
+			audience: await describeAudienceTokens(ctx, values.audience as string[])
 		});
 	}
 }
