@@ -9,7 +9,12 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { verifyAuditTrail, verifyEvidencePack } from '../../scripts/audit-verify.ts';
 import { listAuditChain } from '../../src/lib/server/audit/audit.repository.ts';
-import { ConflictError, ForbiddenError, ValidationError } from '../../src/lib/server/errors.ts';
+import {
+	ConflictError,
+	ForbiddenError,
+	NotFoundError,
+	ValidationError
+} from '../../src/lib/server/errors.ts';
 import {
 	acknowledgeMemo,
 	listMyPendingMemos,
@@ -24,7 +29,10 @@ import { verifyMemoRecordsInDatabase } from '../../src/lib/server/memos/memo-evi
 import { acknowledgeAtomically } from '../../src/lib/server/memos/memo-record.ts';
 import { getVersion } from '../../src/lib/server/memos/memo.repository.ts';
 import { amendMemo, retractMemo } from '../../src/lib/server/memos/memo-publish.service.ts';
-import { buildMemoEvidencePack } from '../../src/lib/server/memos/memo-report.service.ts';
+import {
+	buildMemoEvidencePack,
+	getMemoReportPage
+} from '../../src/lib/server/memos/memo-report.service.ts';
 import { contextFor, newDepartment, newUser } from '../factories.ts';
 import { createTestDatabase } from './database.ts';
 import { draft, memoOrganisation, publishNew } from './memo-fixtures.ts';
@@ -380,6 +388,48 @@ describe('exceptions', () => {
 		await expect(
 			acknowledgeOnBehalf(as.olga, memo.id, p.noah.id, { reason: 'again' })
 		).rejects.toThrow(ConflictError);
+		// A refusal says nothing about who received the memo: Nina is a recipient, Lena is not.
+		const reason = { dueOn: '2099-03-01', reason: 'Probing' };
+		await expect(extendDueDate(as.fred, memo.id, p.lena.id, reason)).rejects.toThrow(
+			ForbiddenError
+		);
+		await expect(acknowledgeOnBehalf(as.fred, memo.id, p.lena.id, reason)).rejects.toThrow(
+			ForbiddenError
+		);
+		// Those who see the whole audience hear that it is not addressed to her.
+		await expect(extendDueDate(as.olga, memo.id, p.lena.id, reason)).rejects.toThrow(NotFoundError);
+	});
+
+	it('never lets a manager make an exception for themselves', async () => {
+		const memo = await publishNew(
+			as.chief,
+			draft({
+				issuingDepartmentId: d.agency.id,
+				question: {
+					prompt: 'Where is the fire exit?',
+					options: ['The lift', 'The stairs'],
+					answer: 1
+				},
+				audience: [
+					{ kind: 'department', departmentId: d.agency.id, includeSub: true, exclude: false }
+				]
+			})
+		);
+		// Olga manages Operations, her own department: still not her own exception to make.
+		await expect(
+			acknowledgeOnBehalf(as.olga, memo.id, p.olga.id, { reason: 'I read it' })
+		).rejects.toThrow(/acknowledge the memo yourself/);
+		await expect(
+			extendDueDate(as.olga, memo.id, p.olga.id, { dueOn: '2099-03-01', reason: 'Busy' })
+		).rejects.toThrow(ForbiddenError);
+		// Her own manager may.
+		await expect(
+			extendDueDate(as.chief, memo.id, p.olga.id, { dueOn: '2099-03-01', reason: 'On leave' })
+		).resolves.toMatchObject({ userId: p.olga.id });
+		// The issuer, a recipient too, is offered the exceptions for everyone but himself.
+		const report = await getMemoReportPage(as.chief, memo.id, { limit: 50 });
+		expect(report.mayRecordException).toContain(p.olga.id);
+		expect(report.mayRecordException).not.toContain(p.chief.id);
 	});
 });
 

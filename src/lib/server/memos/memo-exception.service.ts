@@ -21,10 +21,37 @@ import {
 	type AcknowledgementRow,
 	type ExceptionRow
 } from './memo-recipient.repository.ts';
-import { getVersion } from './memo.repository.ts';
+import { getVersion, type MemoRow } from './memo.repository.ts';
 
-async function loadRecipient(memoId: number, userId: number) {
-	const recipient = await getRecipient(db(), memoId, userId);
+/**
+ * The person's recipient row, once the actor may make an exception for them. Refused (audited)
+ * the same way whether or not the memo is addressed to that person, so the refusal tells nobody
+ * who received a memo; only those who may see its whole audience hear that it is not addressed
+ * to them.
+ */
+async function loadRecipientForException(
+	ctx: RequestContext,
+	memo: MemoRow,
+	userId: number,
+	action: string,
+	doWhat: string
+) {
+	const actor = requireActor(ctx);
+	const recipient = await getRecipient(db(), memo.id, userId);
+	await requireAllowed(
+		ctx,
+		canMakeException(
+			actor,
+			memo,
+			recipient ? { userId, departmentId: recipient.departmentId } : null
+		),
+		action,
+		memo.id,
+		userId === actor.id
+			? 'An exception is for someone else: acknowledge the memo yourself, or ask your own manager.'
+			: `Only this person’s managers, the issuer and administrators ${doWhat}.`,
+		{ userId }
+	);
 	if (!recipient) throw new NotFoundError('This memo is not addressed to that person.');
 	return recipient;
 }
@@ -43,15 +70,7 @@ export async function extendDueDate(
 ): Promise<ExceptionRow> {
 	const actor = requireActor(ctx);
 	const memo = await loadMemo(db(), memoId);
-	const { departmentId } = await loadRecipient(memoId, userId);
-	await requireAllowed(
-		ctx,
-		canMakeException(actor, memo, departmentId),
-		'memo.extend',
-		memoId,
-		'Only this person’s managers, the issuer and administrators extend their due date.',
-		{ userId }
-	);
+	await loadRecipientForException(ctx, memo, userId, 'memo.extend', 'extend their due date');
 	if (input.dueOn < isoDay(now))
 		throw new ValidationError('Choose today or a later date.', {
 			dueOn: 'Choose today or a later date.'
@@ -98,14 +117,12 @@ export async function acknowledgeOnBehalf(
 ): Promise<AcknowledgementRow> {
 	const actor = requireActor(ctx);
 	const memo = await loadMemo(db(), memoId);
-	const { departmentId } = await loadRecipient(memoId, userId);
-	await requireAllowed(
+	await loadRecipientForException(
 		ctx,
-		canMakeException(actor, memo, departmentId),
+		memo,
+		userId,
 		'memo.acknowledge_on_behalf',
-		memoId,
-		'Only this person’s managers, the issuer and administrators record an acknowledgement for them.',
-		{ userId }
+		'record an acknowledgement for them'
 	);
 	const ack = await db()
 		.transaction()

@@ -139,7 +139,7 @@ export async function getMemoReportPage(
 		report,
 		people,
 		mayRecordException: people.people
-			.filter((person) => canMakeException(actor, memo, person.departmentId))
+			.filter((person) => canMakeException(actor, memo, person))
 			.map((person) => person.userId)
 	};
 }

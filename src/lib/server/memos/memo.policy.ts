@@ -80,11 +80,21 @@ export function canRetractMemo(actor: Actor, memo: MemoRef): boolean {
 
 /**
  * Extending a person's due date or recording an acknowledgement on their behalf: their
- * department's managers, the issuer, and administrators.
+ * department's managers, the issuer, and administrators; never for themselves (an exception is
+ * someone else's record: a manager who receives a memo acknowledges it like everyone, with its
+ * attestation and question). `person` null: someone the memo is not addressed to, for whom only
+ * the issuer and administrators hear so (anyone else learns nothing about the audience).
  */
-export function canMakeException(actor: Actor, memo: MemoRef, personDepartmentId: number): boolean {
+export function canMakeException(
+	actor: Actor,
+	memo: MemoRef,
+	person: { userId: number; departmentId: number } | null
+): boolean {
+	if (person?.userId === actor.id) return false;
 	return (
-		actor.isAdmin || memo.createdBy === actor.id || managesDepartment(actor, personDepartmentId)
+		actor.isAdmin ||
+		memo.createdBy === actor.id ||
+		(person !== null && managesDepartment(actor, person.departmentId))
 	);
 }
 
