@@ -131,6 +131,10 @@ test('a manager writes and publishes a memo; a sub-department member acknowledge
 		.getByLabel('Memo text')
 		.fill('## Before you drive\n\nCheck the tyres, carry the winter kit and a charged phone.');
 	await page.getByRole('radio', { name: /^Material/ }).check();
+	// Everyone acknowledges again, so the new version brings its own due date (proposed).
+	await expect(page.getByLabel('Due date, if the change is material')).toHaveValue(
+		/^\d{4}-\d{2}-\d{2}$/
+	);
 	await page.getByLabel('Note to readers (optional)').fill('Added: carry a charged phone.');
 	await expectAccessible(page);
 	await page.getByRole('button', { name: 'Issue version 2' }).click();
@@ -143,6 +147,9 @@ test('a manager writes and publishes a memo; a sub-department member acknowledge
 	await visit(staff, `/memos/${memoId}`);
 	await expect(staff.getByRole('heading', { name: 'What changed since version 1' })).toBeVisible();
 	await expect(staff.getByText('Added: carry a charged phone.')).toBeVisible();
+	await expect(
+		staff.getByText('You acknowledged version 1. Version 2 changed what this memo asks')
+	).toBeVisible();
 	await expect(
 		staff.getByRole('button', { name: 'I have read and understood version 2' })
 	).toBeVisible();

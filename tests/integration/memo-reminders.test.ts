@@ -5,14 +5,14 @@
  * their department's manager in one digest.
  */
 import { describe, expect, it } from 'vitest';
-import { TooManyRequestsError } from '../../src/lib/server/errors.ts';
+import { TooManyRequestsError, ValidationError } from '../../src/lib/server/errors.ts';
 import { acknowledgeMemo } from '../../src/lib/server/memos/memo-ack.service.ts';
 import {
 	remindPendingNow,
 	runDueMemoReminders
 } from '../../src/lib/server/memos/memo-reminder.service.ts';
 import { createMemoDraft } from '../../src/lib/server/memos/memo.service.ts';
-import { publishMemo } from '../../src/lib/server/memos/memo-publish.service.ts';
+import { amendMemo, publishMemo } from '../../src/lib/server/memos/memo-publish.service.ts';
 import { createTestDatabase } from './database.ts';
 import { draft, memoOrganisation, publishNew } from './memo-fixtures.ts';
 
@@ -200,6 +200,69 @@ describe('escalation and reminding now', () => {
 			.execute();
 		// Everyone but Lena, who acknowledged (the chief too, though nobody is above him).
 		expect(escalated).toHaveLength(7);
+	});
+
+	it('gives a material amendment a new due date: nobody is overdue on a version just issued', async () => {
+		const memo = await publishNew(
+			as.olga,
+			draft({
+				issuingDepartmentId: d.ops.id,
+				dueOn: '2027-06-10',
+				audience: [
+					{ kind: 'department', departmentId: d.field.id, includeSub: true, exclude: false }
+				]
+			}),
+			new Date('2027-06-01T09:00:00Z')
+		);
+		await acknowledgeMemo(as.fred, memo.id, { version: 1, attested: false, answer: null });
+		// Nina and Noah let it pass its due date and are escalated.
+		await runDueMemoReminders(new Date('2027-06-12T09:00:00Z'));
+		const amendedAt = new Date('2027-06-20T09:00:00Z');
+		const material = { body: 'Lock the drawers too.\n', kind: 'material' as const, note: '' };
+		await expect(
+			amendMemo(as.olga, memo.id, { ...material, dueOn: '2027-06-19' }, amendedAt)
+		).rejects.toThrow(ValidationError);
+		const { reset } = await amendMemo(as.olga, memo.id, material, amendedAt);
+		expect(reset).toBe(1);
+		const recipients = await db
+			.selectFrom('memoRecipient')
+			.select(['userId', 'state', 'dueOn', 'escalatedAt'])
+			.where('memoId', '=', memo.id)
+			.orderBy('userId')
+			.execute();
+		// Everyone pending again, due as many days after the amendment as the first version gave.
+		expect(recipients.map((r) => [r.state, r.dueOn, r.escalatedAt])).toEqual([
+			['pending', '2027-06-29', null],
+			['pending', '2027-06-29', null],
+			['pending', '2027-06-29', null]
+		]);
+		const escalationsBefore = (await notificationsOf('memo.escalation', memo.id)).length;
+		await runDueMemoReminders(new Date('2027-06-20T10:00:00Z'));
+		// Told of the new version by the ladder's first step, not "overdue", and nobody escalated.
+		const told = await db
+			.selectFrom('memoReminder')
+			.select(['kind', 'step'])
+			.where('memoId', '=', memo.id)
+			.where('version', '=', 2)
+			.execute();
+		expect(told).toEqual([
+			{ kind: 'publish', step: 0 },
+			{ kind: 'publish', step: 0 },
+			{ kind: 'publish', step: 0 }
+		]);
+		const notices = await notificationsOf('memo.reminder', memo.id);
+		expect(notices.filter((n) => (n.context as { version: number }).version === 2)).toHaveLength(3);
+		expect(await notificationsOf('memo.escalation', memo.id)).toHaveLength(escalationsBefore);
+		// The rest of the new version's ladder follows: 3 days before, on the day.
+		await runDueMemoReminders(new Date('2027-06-26T09:00:00Z'));
+		const before = await db
+			.selectFrom('memoReminder')
+			.select('kind')
+			.where('memoId', '=', memo.id)
+			.where('version', '=', 2)
+			.where('kind', '=', 'before_due')
+			.execute();
+		expect(before).toHaveLength(3);
 	});
 
 	it('reminds pending people now, at most once an hour', async () => {

@@ -157,7 +157,13 @@ export const memoPaths = {
 					title: { type: 'string', maxLength: 200 },
 					body: { type: 'string', maxLength: 100000 },
 					kind: { enum: ['material', 'editorial'] },
-					note: { type: 'string', maxLength: 500 }
+					note: { type: 'string', maxLength: 500 },
+					dueOn: {
+						type: 'string',
+						format: 'date',
+						description:
+							'A material change: everyone pending is due no earlier than this (default: as many days from today as the first version gave). Ignored for editorial changes.'
+					}
 				}
 			}
 		)

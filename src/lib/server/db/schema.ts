@@ -248,6 +248,7 @@ export interface MemoReminder {
   sentAt: Timestamp;
   step: number | null;
   userId: number;
+  version: number;
 }
 
 export interface MemoVersion {

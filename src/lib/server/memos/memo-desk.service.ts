@@ -51,6 +51,7 @@ import {
 	type MemoRow
 } from './memo.repository.ts';
 import { openMemo } from './memo-ack.service.ts';
+import { amendedDueOn } from './memo-publish.service.ts';
 import { listMemoFiles } from './memo-files.service.ts';
 
 const ROLE_LABELS: Record<string, string> = {
@@ -123,7 +124,7 @@ export async function describeAudience(
 				entries.flatMap((e) => (e.kind === 'person' ? [e.userId] : []))
 			)
 		)
-			.filter((p) => !hidden.has(Number(p.departmentId)))
+			.filter((p) => !hidden.has(p.departmentId))
 			.map((p) => [p.id, `${p.name} (${p.departmentName})`])
 	);
 	return entries.map((entry) => {
@@ -265,13 +266,19 @@ export function previewMemoBody(ctx: RequestContext, body: string): { html: stri
 export async function getMemoForAmending(
 	ctx: RequestContext,
 	memoId: number
-): Promise<{ id: number; title: string; body: string; version: number }> {
+): Promise<{ id: number; title: string; body: string; version: number; dueOn: string }> {
 	const actor = requireActor(ctx);
 	const memo = await loadMemo(db(), memoId);
 	if (!canEditMemo(actor, memo)) throw new NotFoundError('That memo does not exist.');
 	if (memo.status !== 'published') throw new ConflictError('Only a published memo can be amended.');
 	const version = (await getVersion(db(), memoId, memo.currentVersion))!;
-	return { id: memo.id, title: version.title, body: version.bodySource, version: version.number };
+	return {
+		id: memo.id,
+		title: version.title,
+		body: version.bodySource,
+		version: version.number,
+		dueOn: amendedDueOn(memo, new Date())
+	};
 }
 
 /** Published memos the caller may replace with a new one (the form's "Replaces" choice). */

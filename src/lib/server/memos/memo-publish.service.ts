@@ -23,7 +23,7 @@ import { canEditMemo, canIssueFrom, canRetractMemo, canViewMemoReport } from './
 import {
 	insertRecipientsForMemo,
 	previewAudience,
-	resetAcknowledgements
+	requireAcknowledgementAgain
 } from './memo-recipient.repository.ts';
 import {
 	claimScheduledMemoIds,
@@ -209,9 +209,25 @@ export async function previewMemoAudience(ctx: RequestContext, memoId: number) {
 	return previewAudience(db(), memoId);
 }
 
+const DAY_MS = 86_400_000;
+
+/**
+ * The due date a material amendment gives everyone who must acknowledge again, unless its author
+ * chooses one: as many days from today as the first version gave (at least one), and never
+ * before the memo's current due date.
+ */
+export function amendedDueOn(memo: Pick<MemoRow, 'dueOn' | 'publishedAt'>, now: Date): string {
+	const today = Date.parse(`${isoDay(now)}T00:00:00Z`);
+	if (!memo.dueOn) return isoDay(new Date(today + DAY_MS));
+	const due = Date.parse(`${memo.dueOn}T00:00:00Z`);
+	const published = Date.parse(`${isoDay(memo.publishedAt ?? now)}T00:00:00Z`);
+	const lead = Math.max(1, Math.round((due - published) / DAY_MS));
+	return isoDay(new Date(Math.max(due, today + lead * DAY_MS)));
+}
+
 /**
  * Issues a new version of a published memo. `material`: everyone must acknowledge again (all
- * recipients return to pending); `editorial`: earlier acknowledgements stand, and each person's
+ * recipients return to pending), by `input.dueOn` or `amendedDueOn`; `editorial`: earlier acknowledgements stand, and each person's
  * record keeps the version they acknowledged. Returns the new version and the diff.
  * Throws ConflictError (not published, or nothing changed), ForbiddenError (audited).
  */
@@ -251,11 +267,22 @@ export async function amendMemo(
 					uploaderId: actor.id
 				}
 			);
-			const reset = input.kind === 'material' ? await resetAcknowledgements(trx, memoId, now) : 0;
+			let dueOn = memo.dueOn;
+			let reset = 0;
+			if (input.kind === 'material') {
+				dueOn = input.dueOn ?? amendedDueOn(memo, now);
+				if (dueOn < isoDay(now))
+					throw new ValidationError('Everyone must acknowledge again: give them time to.', {
+						dueOn: 'Choose today or a later date.'
+					});
+				reset = await requireAcknowledgementAgain(trx, memoId, dueOn, now);
+				if (memo.dueOn && memo.dueOn > dueOn) dueOn = memo.dueOn;
+			}
 			const updated = await updateMemoRow(trx, memoId, {
 				currentVersion: number,
 				title,
-				bodySource: input.body
+				bodySource: input.body,
+				dueOn
 			});
 			await enqueueSearchIndex(trx, [{ kind: 'memo', id: memoId }]);
 			// Audited last, after the reset of every recipient (see publishLocked).
@@ -274,7 +301,7 @@ export async function amendMemo(
 				objectType: 'memo',
 				objectId: memoId,
 				occurredAt: now,
-				details: { version: number, kind: input.kind, reset }
+				details: { version: number, kind: input.kind, reset, dueOn }
 			});
 			return {
 				memo: updated,

@@ -320,14 +320,33 @@ export async function markAcknowledged(db: Database, ack: AcknowledgementRow) {
 		.execute();
 }
 
-/** A material amendment: everyone who had acknowledged is pending again, reminders restart. */
-export async function resetAcknowledgements(db: Database, memoId: number, now: Date) {
+/**
+ * A material amendment: everyone who had acknowledged is pending again, and everyone pending is
+ * due no earlier than `dueOn` (a later date of their own, such as an extension, stays). Their
+ * reminders restart from the top of the ladder (so they hear of the new version), and those whose
+ * due date moved are no longer escalated. Two statements whatever the audience's size; returns
+ * how many had acknowledged.
+ */
+export async function requireAcknowledgementAgain(
+	db: Database,
+	memoId: number,
+	dueOn: string,
+	now: Date
+): Promise<number> {
 	const result = await db
 		.updateTable('memoRecipient')
-		.set({ state: 'pending', nextReminderAt: now, reminderStep: 0, escalatedAt: null })
+		.set({ state: 'pending', escalatedAt: null })
 		.where('memoId', '=', memoId)
 		.where('state', '=', 'acknowledged')
 		.executeTakeFirst();
+	await sql`
+		update memo_recipient set
+			due_on = greatest(due_on, ${dueOn}::date),
+			escalated_at = case when due_on < ${dueOn}::date then null else escalated_at end,
+			next_reminder_at = ${now},
+			reminder_step = 0
+		where memo_id = ${memoId} and state = 'pending'
+	`.execute(db);
 	return Number(result.numUpdatedRows);
 }
 

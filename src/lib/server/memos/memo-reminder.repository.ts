@@ -56,13 +56,18 @@ export async function insertReminders(
 	const col = <K extends keyof ReminderToSend>(k: K) => reminders.map((r) => r[k]);
 	const { rows } = await sql<{ n: number }>`
 		with sent as (
-			insert into memo_reminder (memo_id, user_id, step, covers_from_step, kind, scheduled_for, sent_at)
-			select * , ${now}::timestamptz from unnest(
+			insert into memo_reminder
+				(memo_id, user_id, version, step, covers_from_step, kind, scheduled_for, sent_at)
+			select u.memo_id, u.user_id, m.current_version, u.step, u.covers_from_step, u.kind,
+				u.scheduled_for, ${now}::timestamptz
+			from unnest(
 				${col('memoId')}::bigint[], ${col('userId')}::bigint[], ${col('step')}::int[],
 				${col('coversFromStep')}::int[], ${col('kind')}::text[],
 				${col('scheduledFor').map((d) => d.toISOString())}::timestamptz[]
-			)
-			on conflict (memo_id, user_id, step) do nothing
+			) as u(memo_id, user_id, step, covers_from_step, kind, scheduled_for)
+			join memo m on m.id = u.memo_id
+			-- each step once per person and version (a material amendment restarts the ladder)
+			on conflict (memo_id, user_id, version, step) do nothing
 			returning id, memo_id, user_id, kind
 		),
 		notified as (
@@ -110,9 +115,10 @@ export async function insertManualReminders(
 ) {
 	const { rows } = await sql<{ n: number }>`
 		with sent as (
-			insert into memo_reminder (memo_id, user_id, step, kind, scheduled_for, sent_at)
-			select memo_id, user_id, null, ${kind}, ${now}, ${now}
-			from memo_recipient where memo_id = ${memoId} and state = 'pending'
+			insert into memo_reminder (memo_id, user_id, version, step, kind, scheduled_for, sent_at)
+			select r.memo_id, r.user_id, m.current_version, null, ${kind}, ${now}, ${now}
+			from memo_recipient r join memo m on m.id = r.memo_id
+			where r.memo_id = ${memoId} and r.state = 'pending'
 			returning id, memo_id, user_id
 		),
 		notified as (

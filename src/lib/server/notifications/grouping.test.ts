@@ -89,6 +89,26 @@ describe('grouping notifications', () => {
 		);
 	});
 
+	it('tells a recipient of a material amendment that a new version needs them again', () => {
+		const [group] = groupNotifications([
+			row({
+				kind: 'memo.reminder',
+				subjectType: 'memo_reminder',
+				context: {
+					memoId: 5,
+					title: 'Clean desk',
+					step: 'publish',
+					dueOn: '2027-03-01',
+					version: 3
+				}
+			})
+		]);
+		expect(group!.headline).toBe('New version of a memo: Clean desk');
+		expect(group!.items[0]!.text).toBe(
+			'Version 3 changes what it asks: acknowledge it again by 2027-03-01'
+		);
+	});
+
 	it('maps kinds to categories as the database column does', () => {
 		expect(categoryOf('memo.reminder', { step: 'publish' })).toBe('memo');
 		expect(categoryOf('memo.reminder', { step: 'due' })).toBe('memo_reminder');

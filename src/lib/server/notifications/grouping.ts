@@ -56,11 +56,13 @@ function quoted(excerpt: unknown): string {
 	return value ? `: “${value}”` : '';
 }
 
-function memoStep(step: string, dueOn: string): string {
+function memoStep(step: string, dueOn: string, version: number): string {
 	const due = dueOn ? ` by ${dueOn}` : '';
 	switch (step) {
 		case 'publish':
-			return `A new memo for you to acknowledge${due}`;
+			return version > 1
+				? `Version ${version} changes what it asks: acknowledge it again${due}`
+				: `A new memo for you to acknowledge${due}`;
 		case 'before_due':
 			return `Reminder: acknowledge${due}`;
 		case 'due':
@@ -87,7 +89,7 @@ export function describe(row: NotificationDetail): string {
 		case 'thread.message':
 			return `${who} wrote${quoted(c.excerpt)}`;
 		case 'memo.reminder':
-			return memoStep(text(c.step), text(c.dueOn));
+			return memoStep(text(c.step), text(c.dueOn), Number(c.version) || 1);
 		case 'memo.escalation': {
 			const people = Array.isArray(c.people) ? (c.people as { name?: string }[]) : [];
 			const names = people.map((p) => p.name ?? '').filter(Boolean);
@@ -125,9 +127,10 @@ export function headlineOf(subject: Subject, items: NotificationDetail[]): strin
 			case 'thread.message':
 				return `${who} wrote ${where}`;
 			case 'memo.reminder':
-				return text(one.context.step) === 'publish'
-					? `New memo: ${subject.title}`
-					: `Reminder: ${subject.title}`;
+				if (text(one.context.step) !== 'publish') return `Reminder: ${subject.title}`;
+				return Number(one.context.version) > 1
+					? `New version of a memo: ${subject.title}`
+					: `New memo: ${subject.title}`;
 			case 'memo.escalation':
 				return `Overdue acknowledgements: ${subject.title}`;
 			case 'page.review':

@@ -97,7 +97,9 @@ export const memoAmendSchema = z.object({
 	title: z.string().trim().min(1).max(200).optional(),
 	body: z.string().max(MEMO_BODY_MAX),
 	kind: z.enum(['material', 'editorial'], { error: 'Say whether the change is material.' }),
-	note: z.string().trim().max(500).default('')
+	note: z.string().trim().max(500).default(''),
+	/** A material change's new due date for everyone pending; by default as long as the first gave. */
+	dueOn: isoDate.optional()
 });
 export type MemoAmendInput = z.infer<typeof memoAmendSchema>;
 

@@ -22,7 +22,12 @@ export const actions = {
 	default: async (event) => {
 		const values = formToObject(await event.request.formData());
 		try {
-			const input = parseInput(memoAmendSchema, { ...values, kind: values.kind || undefined });
+			const input = parseInput(memoAmendSchema, {
+				...values,
+				kind: values.kind || undefined,
+				// Only a material change moves due dates; an editorial one ignores the field.
+				dueOn: (values.kind === 'material' && values.dueOn) || undefined
+			});
 			const { version, reset } = await amendMemo(
 				requestContext(event),
 				Number(event.params.id),
