@@ -408,7 +408,8 @@ describe('exceptions', () => {
 				question: {
 					prompt: 'Where is the fire exit?',
 					options: ['The lift', 'The stairs'],
-					answer: 1
+					answer: 1,
+					explanation: 'Never the lift in a fire.'
 				},
 				audience: [
 					{ kind: 'department', departmentId: d.agency.id, includeSub: true, exclude: false }
