@@ -97,14 +97,26 @@ export class ThreadConversation {
 		this.thread.lastSeq = Math.max(this.thread.lastSeq, this.lastSeq);
 	}
 
+	/**
+	 * A message heard live (new, or edited, reacted to or deleted). Returns whether something
+	 * before it is missing (e.g. a catch-up cut short), which the caller then fetches.
+	 * A change to a message older than the oldest one shown is not shown: merged, it would open a
+	 * "gap" from it to the page's messages, and every open page would download the thread's
+	 * history in between (thousands of messages for a reaction to an old one).
+	 */
+	receiveLive(m: MessageView): boolean {
+		const oldest = this.messages[0]?.seq;
+		if (oldest !== undefined && m.seq < oldest) return false;
+		this.merge([m]);
+		return this.syncedSeq < this.lastSeq;
+	}
+
 	connect(): void {
 		const socket = realtime.connect();
 		this.#socket = socket;
 		const onConnect = () => void this.#join();
 		const onMessage = (m: MessageView) => {
-			this.merge([m]);
-			// A gap before it: something was missed (e.g. a catch-up cut short). Fill it.
-			if (this.syncedSeq < this.lastSeq) void this.#catchUp();
+			if (this.receiveLive(m)) void this.#catchUp();
 		};
 		const onTyping = (t: { threadId: number; userId: number; name: string }) => {
 			if (t.threadId !== this.thread.id || t.userId === this.#meId) return;
