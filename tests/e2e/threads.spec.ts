@@ -67,11 +67,24 @@ test('a link to another thread opens that thread, and what is sent goes there', 
 	await expect(log(page).getByRole('article')).toHaveCount(0);
 	await send(page, `Who is on the rota this week? ${run}`);
 	await expect(log(page).getByText(`Who is on the rota this week? ${run}`)).toBeVisible();
+	// Editing and deleting keep the focus on the message, never at the top of the page.
+	const mine = log(page).getByRole('article').filter({ hasText: 'Who is on the rota' });
+	await mine.getByRole('button', { name: 'Edit' }).click();
+	await expect(page.getByLabel('Edit message')).toBeFocused();
+	await page.getByLabel('Edit message').fill(`Who is on the rota next week? ${run}`);
+	await page.getByRole('button', { name: 'Save' }).click();
+	await expect(log(page).getByText(`Who is on the rota next week? ${run}`)).toBeVisible();
+	await expect(mine.getByRole('button', { name: 'Edit' })).toBeFocused();
+	page.once('dialog', (dialog) => void dialog.accept());
+	await mine.getByRole('button', { name: 'Delete' }).click();
+	await expect(log(page).getByText('Message deleted')).toBeFocused();
+	await send(page, `Who is on the rota this week? ${run}`);
+	await expect(log(page).getByText(`Who is on the rota this week? ${run}`)).toBeVisible();
 
 	// Stored in the thread it was written in, not the one the page was first opened on.
 	await visit(page, first);
 	await expect(log(page).getByRole('article')).toHaveCount(1);
-	await expect(log(page)).not.toContainText('Who is on the rota this week?');
+	await expect(log(page)).not.toContainText('Who is on the rota');
 	// A permalink (as search results link) outlines its message.
 	await visit(page, `${other}?at=1`);
 	await expect(page.locator('#m-1')).toHaveClass(/opened/);
