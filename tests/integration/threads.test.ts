@@ -21,6 +21,8 @@ import {
 	startThread
 } from '../../src/lib/server/threads/thread.service.ts';
 import { createPost } from '../../src/lib/server/feeds/post.service.ts';
+import { updateDepartment } from '../../src/lib/server/org/departments.service.ts';
+import { updatePerson } from '../../src/lib/server/org/people.service.ts';
 import { NotFoundError } from '../../src/lib/server/errors.ts';
 import type { MessageView } from '../../src/lib/shared/threads.ts';
 import { contextFor, grantRole, newDepartment, newUser } from '../factories.ts';
@@ -333,6 +335,61 @@ describe('lists and links', () => {
 		await expect(openPostThread(await contextFor(db, alice.id), post.id)).rejects.toBeInstanceOf(
 			NotFoundError
 		);
+	});
+});
+
+describe('access changes', () => {
+	const admin = newUser(db, { departmentId: agency.id, name: 'Ada Admin' }).then(async (a) => {
+		await grantRole(db, a.id, 'admin');
+		return contextFor(db, a.id);
+	});
+	const heardText = (c: Awaited<ReturnType<typeof client>>, text: string) =>
+		c.heard.some((m) => m.bodyHtml.includes(text));
+
+	it('stop a page left open hearing a members-only department its person has left', async () => {
+		const ivy = await newUser(db, { departmentId: secret.id, name: 'Ivy Insider' });
+		const thread = await newThread(spy, secret.id);
+		const ivyPage = await client(ivy.id);
+		const spyPage = await client(spy.id);
+		for (const page of [ivyPage, spyPage])
+			expect(await page.call('thread:join', { threadId: thread.id })).toMatchObject({ ok: true });
+		await updatePerson(await admin, ivy.id, {
+			email: ivy.email,
+			name: ivy.name,
+			title: '',
+			departmentId: team.id,
+			managerId: null,
+			bio: ''
+		});
+		await postMessage(await contextFor(db, spy.id), {
+			threadId: thread.id,
+			clientKey: randomUUID(),
+			body: 'Said after Ivy moved'
+		});
+		await eventually(() => heardText(spyPage, 'Said after Ivy moved'), 'delivery to a member');
+		await new Promise((resolve) => setTimeout(resolve, 200));
+		expect(heardText(ivyPage, 'Said after Ivy moved')).toBe(false);
+	});
+
+	it('stop pages of people outside a department hearing it once it is made members-only', async () => {
+		const unit = await newDepartment(db, { slug: 'th-unit', name: 'Unit', parentId: agency.id });
+		const insider = await newUser(db, { departmentId: unit.id, name: 'Uma Unit' });
+		const thread = await newThread(insider, unit.id);
+		const outsider = await client(alice.id);
+		const member = await client(insider.id);
+		for (const page of [outsider, member])
+			expect(await page.call('thread:join', { threadId: thread.id })).toMatchObject({ ok: true });
+		await updateDepartment(await admin, unit.id, {
+			name: 'Unit',
+			slug: 'th-unit',
+			description: '',
+			parentId: agency.id,
+			visibility: 'members-only'
+		});
+		await send(member, thread.id, 'Members only from now on');
+		await eventually(() => heardText(member, 'Members only from now on'), 'delivery to a member');
+		await new Promise((resolve) => setTimeout(resolve, 200));
+		expect(heardText(outsider, 'Members only from now on')).toBe(false);
 	});
 });
 

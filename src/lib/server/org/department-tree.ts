@@ -22,3 +22,35 @@ export function treeOrder<T extends { id: number; parentId: number | null }>(
 	for (const root of roots) walk(root, 0);
 	return ordered;
 }
+
+/**
+ * For each of `forDepartments`, the departments hidden from its people: every members-only
+ * department that is neither it nor one of its ancestors, with all its sub-departments (what
+ * `listHiddenDepartmentIds` computes in SQL for one person), from one read of the tree.
+ */
+export function hiddenDepartmentsByDepartment(
+	departments: readonly { id: number; parentId: number | null; visibility: string }[],
+	forDepartments: Iterable<number>
+): Map<number, Set<number>> {
+	const byId = new Map(departments.map((d) => [d.id, d]));
+	const ancestry = (id: number): number[] => {
+		const path: number[] = [];
+		for (let d = byId.get(id); d && !path.includes(d.id); d = byId.get(d.parentId ?? -1))
+			path.push(d.id);
+		return path;
+	};
+	// Each department with the members-only departments at or above it.
+	const closedBy = departments.map((d) => ({
+		id: d.id,
+		membersOnly: ancestry(d.id).filter((a) => byId.get(a)!.visibility === 'members-only')
+	}));
+	const result = new Map<number, Set<number>>();
+	for (const id of forDepartments) {
+		const path = new Set(ancestry(id));
+		result.set(
+			id,
+			new Set(closedBy.filter((d) => d.membersOnly.some((m) => !path.has(m))).map((d) => d.id))
+		);
+	}
+	return result;
+}

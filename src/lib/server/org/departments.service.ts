@@ -14,6 +14,7 @@ import {
 	ValidationError
 } from '../errors.ts';
 import type { DepartmentInput } from '../../shared/schemas/org.ts';
+import { leaveRoomsNowHidden } from '../realtime/access-refresh.ts';
 import { canManageDepartments } from './person.policy.ts';
 import {
 	getDepartment,
@@ -76,6 +77,7 @@ export async function updateDepartment(
 	input: DepartmentInput
 ): Promise<DepartmentRecord> {
 	await requireAdmin(ctx, 'department.update', departmentId);
+	let visibilityMayHaveNarrowed = false;
 	const updated = await db()
 		.transaction()
 		.execute(async (trx) => {
@@ -98,6 +100,8 @@ export async function updateDepartment(
 				}
 			}
 			const after = await updateDepartmentRow(trx, departmentId, input);
+			visibilityMayHaveNarrowed =
+				before.visibility !== after.visibility || before.parentId !== after.parentId;
 			// People show their department's name and pages carry its slug in their address.
 			if (before.name !== after.name || before.slug !== after.slug)
 				await enqueueSourcesOfDepartment(trx, departmentId);
@@ -115,6 +119,8 @@ export async function updateDepartment(
 			return after;
 		});
 	forgetDepartmentRefs();
+	// Made members-only, or moved under one: open pages of people now outside stop hearing it.
+	if (visibilityMayHaveNarrowed) await leaveRoomsNowHidden();
 	return updated;
 }
 

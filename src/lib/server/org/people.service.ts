@@ -17,6 +17,7 @@ import {
 	ValidationError
 } from '../errors.ts';
 import { decodeCursor, encodeCursor } from '../pagination.ts';
+import { leaveRoomsNowHidden } from '../realtime/access-refresh.ts';
 import { disconnectUser } from '../realtime/publish.ts';
 import type { PersonInput, RolesInput } from '../../shared/schemas/org.ts';
 import type { Actor } from './actor.ts';
@@ -139,7 +140,8 @@ export async function updatePerson(
 	input: PersonInput
 ): Promise<PersonRecord> {
 	await requireAdmin(ctx, 'person.update', personId);
-	return db()
+	let movedDepartment = false;
+	const updated = await db()
 		.transaction()
 		.execute(async (trx) => {
 			const before = await getPerson(trx, personId);
@@ -151,7 +153,8 @@ export async function updatePerson(
 			await checkReferences(trx, input, personId);
 			const after = await updatePersonRow(trx, personId, input);
 			await enqueueSearchIndex(trx, [{ kind: 'person', id: personId }]);
-			if (after.departmentId !== before.departmentId) await deliverMemosToJoiners(trx, [personId]);
+			movedDepartment = after.departmentId !== before.departmentId;
+			if (movedDepartment) await deliverMemosToJoiners(trx, [personId]);
 			await recordAudit(trx, ctx, {
 				action: 'person.update',
 				objectType: 'user',
@@ -160,6 +163,9 @@ export async function updatePerson(
 			});
 			return after;
 		});
+	// Pages they have open stop hearing a members-only department they left.
+	if (movedDepartment) await leaveRoomsNowHidden([personId]);
+	return updated;
 }
 
 /**

@@ -20,6 +20,7 @@ import { deleteUserSessions } from '../auth/session.repository.ts';
 import type { RequestContext } from '../context.ts';
 import { db, type Database } from '../db/index.ts';
 import { ForbiddenError, UnauthorizedError, ValidationError } from '../errors.ts';
+import { leaveRoomsNowHidden } from '../realtime/access-refresh.ts';
 import { disconnectUser } from '../realtime/publish.ts';
 import { emailSchema } from '../../shared/schemas/org.ts';
 import { listAllDepartments } from './department.repository.ts';
@@ -358,6 +359,7 @@ export async function applyStaffImport(
 		throw new ForbiddenError('Only administrators can import people.');
 	}
 	const deactivated: number[] = [];
+	const moved: number[] = [];
 	const counts = await db()
 		.transaction()
 		.execute(async (trx) => {
@@ -409,7 +411,7 @@ export async function applyStaffImport(
 					if (becameInactive) {
 						await deleteUserSessions(trx, r.current!.id);
 						deactivated.push(r.current!.id);
-					}
+					} else if (r.current!.departmentId !== r.departmentId) moved.push(r.current!.id);
 				}
 			}
 			await enqueueSearchIndex(
@@ -431,5 +433,6 @@ export async function applyStaffImport(
 			return plan.counts;
 		});
 	for (const id of deactivated) disconnectUser(id);
+	await leaveRoomsNowHidden(moved);
 	return counts;
 }

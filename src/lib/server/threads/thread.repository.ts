@@ -202,3 +202,17 @@ export async function listReadPositions(db: Database, threadId: number, limit = 
 		.execute();
 	return Object.fromEntries(rows.map((r) => [r.userId, r.lastReadSeq])) as Record<number, number>;
 }
+
+/** The department of each thread (null: the organisation's), for room checks after access changes. */
+export async function listThreadDepartments(
+	db: Database,
+	ids: number[]
+): Promise<Map<number, number | null>> {
+	if (!ids.length) return new Map();
+	const rows = await db
+		.selectFrom('thread')
+		.select(['id', 'departmentId'])
+		.where('id', 'in', ids)
+		.execute();
+	return new Map(rows.map((r) => [r.id, r.departmentId]));
+}

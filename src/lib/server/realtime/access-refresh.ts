@@ -1,0 +1,78 @@
+/**
+ * After a change of who may see what (a person moved to another department, a department made
+ * members-only or moved in the tree), open sockets leave the rooms of departments now hidden from
+ * their person: a thread's room (by the thread's department) and a department's feed rooms.
+ * Sockets join a room once, after the policy check, and broadcasts go to rooms; without this, a
+ * page left open would go on hearing a members-only department's messages and posts.
+ * Call after the change has committed.
+ */
+import { db } from '../db/index.ts';
+import { logger } from '../log.ts';
+import { hiddenDepartmentsByDepartment } from '../org/department-tree.ts';
+import { listDepartmentRecords } from '../org/department.repository.ts';
+import { listThreadDepartments } from '../threads/thread.repository.ts';
+import { userRoom } from './publish.ts';
+import { getRealtimeServer } from './registry.ts';
+
+const THREAD_ROOM = /^thread:(\d+)$/;
+const DEPARTMENT_FEED_ROOM = /^feed:(?:watch:)?department:(\d+)$/;
+
+/**
+ * Every socket of `userIds` (all sockets, across instances, when omitted) leaves the rooms of the
+ * departments hidden from its person now. Returns how many rooms were left.
+ */
+export async function leaveRoomsNowHidden(userIds?: number[]): Promise<number> {
+	const io = getRealtimeServer();
+	if (!io || userIds?.length === 0) return 0;
+	const rooms = userIds?.map(userRoom);
+	const sockets = await (rooms ? io.in(rooms) : io).fetchSockets().catch((error: unknown) => {
+		// Another instance stalled: this one's sockets at least (each instance's own are refreshed
+		// by the next change it makes, or when they reconnect).
+		logger().warn({ err: error }, 'access refresh: another instance did not answer');
+		return (rooms ? io.local.in(rooms) : io.local).fetchSockets();
+	});
+	if (!sockets.length) return 0;
+
+	const people = [...new Set(sockets.map((s) => s.data.actor?.id as number | undefined))].filter(
+		(id): id is number => id !== undefined
+	);
+	const [departments, departmentOf] = await Promise.all([
+		listDepartmentRecords(db()),
+		db()
+			.selectFrom('users')
+			.select(['id', 'departmentId'])
+			.where('id', 'in', people.length ? people : [0])
+			.execute()
+			.then((rows) => new Map(rows.map((r) => [r.id, r.departmentId])))
+	]);
+	const hiddenFrom = hiddenDepartmentsByDepartment(departments, new Set(departmentOf.values()));
+	const threadIds = sockets.flatMap((s) =>
+		[...s.rooms].flatMap((room) => {
+			const match = THREAD_ROOM.exec(room);
+			return match ? [Number(match[1])] : [];
+		})
+	);
+	const threadDepartment = await listThreadDepartments(db(), [...new Set(threadIds)]);
+
+	let left = 0;
+	for (const socket of sockets) {
+		const department = departmentOf.get(socket.data.actor?.id);
+		const hidden = department === undefined ? undefined : hiddenFrom.get(department);
+		for (const room of socket.rooms) {
+			const thread = THREAD_ROOM.exec(room);
+			const feed = DEPARTMENT_FEED_ROOM.exec(room);
+			const roomDepartment = thread
+				? threadDepartment.get(Number(thread[1]))
+				: feed
+					? Number(feed[1])
+					: undefined;
+			if (roomDepartment === undefined || roomDepartment === null) continue;
+			// An unknown person (deleted meanwhile) keeps nothing.
+			if (!hidden || hidden.has(roomDepartment)) {
+				socket.leave(room);
+				left++;
+			}
+		}
+	}
+	return left;
+}
