@@ -13,7 +13,7 @@ import { attachRealtime } from '../../src/lib/server/realtime/attach.ts';
 import { useClusterAdapter } from '../../src/lib/server/realtime/cluster.ts';
 import { registerRealtimeHandlers } from '../../src/lib/server/realtime/handlers.ts';
 import { resetMessageRateForTests } from '../../src/lib/server/threads/message-rate.ts';
-import { postMessage } from '../../src/lib/server/threads/message.service.ts';
+import { getThreadPage, postMessage } from '../../src/lib/server/threads/message.service.ts';
 import {
 	listMyThreads,
 	markRead,
@@ -335,6 +335,34 @@ describe('lists and links', () => {
 		await expect(openPostThread(await contextFor(db, alice.id), post.id)).rejects.toBeInstanceOf(
 			NotFoundError
 		);
+	});
+});
+
+describe('opening a thread', () => {
+	it('opens where the unread messages begin when there are more than the latest page holds', async () => {
+		const thread = await newThread(alice, team.id);
+		const aliceCtx = await contextFor(db, alice.id);
+		const say = async (n: number) => {
+			for (let i = 0; i < n; i++) {
+				resetMessageRateForTests();
+				await postMessage(aliceCtx, {
+					threadId: thread.id,
+					clientKey: randomUUID(),
+					body: `m${i}`
+				});
+			}
+		};
+		await say(10);
+		const bobCtx = await contextFor(db, bob.id);
+		await markRead(bobCtx, thread.id, 10);
+		await say(110);
+		const page = await getThreadPage(bobCtx, thread.id);
+		// Bob's first unread message (11) is on the page, so nothing is skipped over unseen.
+		expect(page.messages[0]!.seq).toBeLessThanOrEqual(11);
+		expect(page.messages.map((m) => m.seq)).toContain(11);
+		// With only a few unread, the latest page as before.
+		await markRead(bobCtx, thread.id, 100);
+		expect((await getThreadPage(bobCtx, thread.id)).messages.at(-1)!.seq).toBe(120);
 	});
 });
 

@@ -283,6 +283,12 @@ export async function toggleMessageReaction(
  */
 export async function getThreadPage(ctx: RequestContext, threadId: number, at?: number) {
 	const { thread, readSeq, readers } = await joinThread(ctx, threadId);
+	// More unread than the latest page holds: open where the unread messages begin, or the
+	// earliest ones would never be shown (and would count as read). The page then catches up on
+	// the rest, so only when that is one catch-up's worth; beyond it, the latest page.
+	const unread = thread.lastSeq - readSeq;
+	if (at === undefined && readSeq > 0 && unread > HISTORY_LIMIT && unread <= SYNC_LIMIT)
+		at = readSeq + 1;
 	const before = at ? Math.min(at + HISTORY_LIMIT / 2, thread.lastSeq) + 1 : thread.lastSeq + 1;
 	const { messages, hasMore } = await listMessagesBefore(ctx, threadId, before);
 	return { thread, readSeq, readers, messages, hasOlder: hasMore };
