@@ -24,6 +24,7 @@ import { createPost } from '../../src/lib/server/feeds/post.service.ts';
 import { updateDepartment } from '../../src/lib/server/org/departments.service.ts';
 import { updatePerson } from '../../src/lib/server/org/people.service.ts';
 import { NotFoundError } from '../../src/lib/server/errors.ts';
+import { UNSTORABLE_MESSAGE } from '../../src/lib/server/validation.ts';
 import type { MessageView } from '../../src/lib/shared/threads.ts';
 import { contextFor, grantRole, newDepartment, newUser } from '../factories.ts';
 import { createTestDatabase } from './database.ts';
@@ -167,6 +168,11 @@ describe('joining', () => {
 				body: 'x'.repeat(10_001)
 			})
 		).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+		// What PostgreSQL cannot store is refused with a reason, as over HTTP, not a server error.
+		for (const body of ['before\u0000after', 'half an emoji \ud83d'])
+			expect(
+				await c.call('thread:send', { threadId: thread.id, clientKey: randomUUID(), body })
+			).toMatchObject({ ok: false, error: { code: 'bad_request', message: UNSTORABLE_MESSAGE } });
 		// Events without an acknowledgement callback do not crash anything either.
 		c.socket.emit('thread:send', { threadId: thread.id });
 		c.socket.emit('thread:typing', 'garbage');

@@ -11,6 +11,7 @@ import { db } from '../db/index.ts';
 import { DomainError } from '../errors.ts';
 import { logger } from '../log.ts';
 import { loadActor } from '../org/actor.ts';
+import { findUnstorable, UNSTORABLE_MESSAGE } from '../validation.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/realtime-events.ts';
 import type { Ack } from '../../shared/threads.ts';
 import type { SocketData } from './registry.ts';
@@ -38,6 +39,11 @@ export function handle<S extends z.ZodType, T>(
 ) {
 	return async (payload: unknown, ack?: unknown) => {
 		const reply = typeof ack === 'function' ? (ack as (result: Ack<T>) => void) : () => {};
+		// As at the HTTP edge: a NUL or half an emoji gets its own answer, not a database error.
+		if (findUnstorable(payload) !== null) {
+			reply({ ok: false, error: { code: 'bad_request', message: UNSTORABLE_MESSAGE } });
+			return;
+		}
 		const parsed = schema.safeParse(payload);
 		if (!parsed.success) {
 			reply({
