@@ -33,6 +33,7 @@ import { attachRealtime } from '../../src/lib/server/realtime/attach.ts';
 import { registerRealtimeHandlers } from '../../src/lib/server/realtime/handlers.ts';
 import { ForbiddenError } from '../../src/lib/server/errors.ts';
 import type { MemoReportEvent } from '../../src/lib/shared/memos.ts';
+import { contextFor, newDepartment, newUser } from '../factories.ts';
 import { createTestDatabase } from './database.ts';
 import { draft, memoOrganisation, publishNew } from './memo-fixtures.ts';
 import { sessionTokenFor } from './sessions.ts';
@@ -200,6 +201,25 @@ describe('the report', () => {
 		});
 		await new Promise((resolve) => setTimeout(resolve, 150));
 		expect(fred.heard).toEqual([]);
+	});
+});
+
+describe('the CSV export', () => {
+	it('keeps a cell a spreadsheet would run as a formula as text', async () => {
+		const unit = await newDepartment(db, { slug: 'rep-csv', name: 'Csv', parentId: d.ops.id });
+		await newUser(db, { name: '=HYPERLINK("https://evil.test","Open")', departmentId: unit.id });
+		await newUser(db, { name: 'Plain Person', departmentId: unit.id });
+		const olga = await contextFor(db, p.olga.id); // she manages the new unit too
+		const sent = await publishNew(
+			olga,
+			draft({
+				issuingDepartmentId: d.ops.id,
+				audience: [{ kind: 'department', departmentId: unit.id, includeSub: false, exclude: false }]
+			})
+		);
+		const lines = (await exportMemoReportCsv(olga, sent.id)).trim().split('\n');
+		expect(lines.find((l) => l.includes('HYPERLINK'))).toMatch(/^"'=HYPERLINK\(/);
+		expect(lines.some((l) => l.startsWith('Plain Person,'))).toBe(true);
 	});
 });
 

@@ -144,6 +144,15 @@ export async function getMemoReportPage(
 	};
 }
 
+/**
+ * A cell a spreadsheet would run as a formula (a name or a reason starting with `=`, `+`, `-`,
+ * `@` or a control character: `=HYPERLINK(…)` in a manager's copy of the record) is kept as text
+ * with a leading apostrophe, as OWASP advises for CSV exports.
+ */
+function spreadsheetSafe(value: string): string {
+	return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
 /** Everyone addressed by the memo as CSV, one row per person, exceptions flagged. */
 export async function exportMemoReportCsv(
 	ctx: RequestContext,
@@ -178,6 +187,7 @@ export async function exportMemoReportCsv(
 		]),
 		{
 			header: true,
+			cast: { string: spreadsheetSafe },
 			columns: [
 				'name',
 				'email',
