@@ -53,12 +53,22 @@ export function apiHandler<E extends RequestEvent>(
 	};
 }
 
+const HERE = 'http://commons.invalid';
+
 /**
- * Where a form posted from another page goes back to without JavaScript: a same-site path only
- * (never `//host` or a full URL), else `fallback`.
+ * Where to send someone back to after signing in, or after a form posted from another page: a
+ * path on this site only, else `fallback`. Browsers drop tabs and line breaks from a URL and read
+ * `\` as `/`, so `/\t/evil.example` is `//evil.example` to them: a value holding either is refused,
+ * and what is kept is the path as a browser resolves it, which must stay on this site.
  */
 export function safeReturnTo(value: unknown, fallback: string): string {
-	return typeof value === 'string' && /^\/(?![/\\])/.test(value) && value.length < 2000
-		? value
-		: fallback;
+	if (typeof value !== 'string' || !value.startsWith('/') || value.length >= 2000) return fallback;
+	if (/[\u0000-\u001f\u007f\\]/.test(value)) return fallback;
+	let url: URL;
+	try {
+		url = new URL(value, HERE);
+	} catch {
+		return fallback;
+	}
+	return url.origin === HERE ? url.pathname + url.search + url.hash : fallback;
 }

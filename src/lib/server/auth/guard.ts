@@ -6,6 +6,7 @@
 import { json, type RequestEvent } from '@sveltejs/kit';
 import { config } from '../config.ts';
 import { db } from '../db/index.ts';
+import { safeReturnTo } from '../http.ts';
 import { loadActor, type Actor } from '../org/actor.ts';
 import { authenticateAccessToken } from './access-token.service.ts';
 import { sessionCookieName } from './cookie.ts';
@@ -45,17 +46,9 @@ export async function authenticate(event: RequestEvent): Promise<Authentication 
 	return valid ? { actor: valid.actor, sessionId: valid.session.id, via: 'session' } : null;
 }
 
-/** Only same-site paths: never an absolute URL or a protocol-relative `//host`. */
+/** Only same-site paths (`safeReturnTo`): never an absolute URL or a protocol-relative `//host`. */
 export function safeReturnPath(value: string | null | undefined, fallback = '/feed'): string {
-	if (
-		!value ||
-		!value.startsWith('/') ||
-		value.startsWith('//') ||
-		value.startsWith('/\\') ||
-		value.length > 2000
-	)
-		return fallback;
-	return value;
+	return safeReturnTo(value, fallback);
 }
 
 /** The answer to an anonymous request for something that needs a person. */
