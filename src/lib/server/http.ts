@@ -63,6 +63,7 @@ const HERE = 'http://commons.invalid';
  */
 export function safeReturnTo(value: unknown, fallback: string): string {
 	if (typeof value !== 'string' || !value.startsWith('/') || value.length >= 2000) return fallback;
+	// eslint-disable-next-line no-control-regex -- control characters are what it looks for
 	if (/[\u0000-\u001f\u007f\\]/.test(value)) return fallback;
 	let url: URL;
 	try {
