@@ -6,6 +6,7 @@ import {
 	departmentTree,
 	listVisibleDepartments
 } from '../../src/lib/server/org/directory.service.ts';
+import { getProfile } from '../../src/lib/server/org/profile.service.ts';
 import { GET as getDepartments } from '../../src/routes/api/v1/departments/+server.ts';
 import { fakeEvent } from './fuzz-support.ts';
 import { contextFor, newDepartment, newUser } from '../factories.ts';
@@ -102,6 +103,41 @@ describe('people directory', () => {
 		};
 		expect(await everyone(ctx)).not.toContain(insider.id);
 		expect(await everyone(insiderCtx)).toContain(insider.id);
+	});
+});
+
+describe('profiles', () => {
+	it('never show a manager or a direct report in a members-only department to outsiders', async () => {
+		const open = await newDepartment(db, { name: 'Legal Open' });
+		const sealed = await newDepartment(db, {
+			name: 'Investigations Sealed',
+			visibility: 'members-only'
+		});
+		const counsel = await newUser(db, { departmentId: open.id, name: 'Counsel Open' });
+		const investigator = await newUser(db, {
+			departmentId: sealed.id,
+			name: 'Ida Investigator',
+			managerId: counsel.id
+		});
+		const colleague = await newUser(db, {
+			departmentId: open.id,
+			name: 'Colin Colleague',
+			managerId: investigator.id
+		});
+		await newUser(db, { departmentId: open.id, name: 'Olive Open', managerId: counsel.id });
+		const outsider = await contextFor(db, viewer.id);
+		const insider = await contextFor(db, investigator.id);
+
+		const counselSeenOutside = await getProfile(outsider, counsel.id);
+		expect(counselSeenOutside.reports.map((r) => r.name)).toEqual(['Olive Open']);
+		const colleagueSeenOutside = await getProfile(outsider, colleague.id);
+		expect(colleagueSeenOutside.person).toMatchObject({ managerId: null, managerName: null });
+
+		expect((await getProfile(insider, counsel.id)).reports.map((r) => r.name)).toEqual([
+			'Ida Investigator',
+			'Olive Open'
+		]);
+		expect((await getProfile(insider, colleague.id)).person.managerName).toBe('Ida Investigator');
 	});
 });
 

@@ -195,6 +195,7 @@ export type PersonProfile = PersonRecord & {
 	departmentSlug: string;
 	departmentVisibility: string;
 	managerName: string | null;
+	managerDepartmentId: number | null;
 	createdAt: Date;
 };
 
@@ -222,7 +223,8 @@ export async function getPersonProfile(
 			'd.name as departmentName',
 			'd.slug as departmentSlug',
 			'd.visibility as departmentVisibility',
-			'm.name as managerName'
+			'm.name as managerName',
+			'm.departmentId as managerDepartmentId'
 		])
 		.executeTakeFirst();
 }
@@ -248,16 +250,18 @@ export async function setPasswordHash(
 		.execute();
 }
 
-/** People who report directly to `managerId`, by name. */
+/** People who report directly to `managerId`, by name, but those in `hiddenDepartmentIds`. */
 export async function listDirectReports(
 	db: Database,
-	managerId: number
+	managerId: number,
+	hiddenDepartmentIds: readonly number[]
 ): Promise<PersonListItem[]> {
 	return db
 		.selectFrom('users as u')
 		.innerJoin('department as d', 'd.id', 'u.departmentId')
 		.where('u.managerId', '=', managerId)
 		.where('u.status', '=', 'active')
+		.where(sql<boolean>`u.department_id <> all(${[...hiddenDepartmentIds]}::bigint[])`)
 		.select([
 			'u.id',
 			'u.name',

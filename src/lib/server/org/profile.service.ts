@@ -38,9 +38,18 @@ export async function getProfile(ctx: RequestContext, personId: number) {
 		// Same answer as for someone who does not exist: membership itself is confidential.
 		throw new NotFoundError('We could not find that person.');
 	}
-	const reports = await listDirectReports(db(), personId);
+	// Nor is a manager or a report in a members-only department the viewer is not in.
+	const reports = await listDirectReports(db(), personId, actor.hiddenDepartmentIds);
+	const managerHidden =
+		person.managerDepartmentId !== null &&
+		actor.hiddenDepartmentIds.includes(person.managerDepartmentId);
 	return {
-		person: { ...person, email: person.email },
+		person: {
+			...person,
+			managerId: managerHidden ? null : person.managerId,
+			managerName: managerHidden ? null : person.managerName,
+			managerDepartmentId: managerHidden ? null : person.managerDepartmentId
+		},
 		reports,
 		canEdit: canEditProfile(actor, person)
 	};
