@@ -19,7 +19,8 @@ export type MarkNotificationsReadInput = z.infer<typeof markNotificationsReadSch
 export const notificationListSchema = z.object({
 	cursor: z
 		.string()
-		.regex(/^\d{1,15}$/, 'That is not a cursor this list gave out.')
+		// `<created_at in epoch microseconds>.<id>`, as the list gives it out.
+		.regex(/^\d{1,20}\.\d{1,20}$/, 'That is not a cursor this list gave out.')
 		.optional(),
 	limit: z.coerce.number().int().min(1).max(200).default(100)
 });

@@ -1,3 +1,5 @@
+import { error } from '@sveltejs/kit';
+import { ValidationError } from '$lib/server/errors';
 import { requestContext } from '$lib/server/context';
 import { failForm } from '$lib/server/http';
 import {
@@ -13,10 +15,16 @@ import {
 
 export async function load(event) {
 	event.depends('app:notifications');
-	const input = parseInput(notificationListSchema, {
-		cursor: event.url.searchParams.get('cursor') ?? undefined
-	});
-	return { page: await listMyNotifications(requestContext(event), input) };
+	try {
+		const input = parseInput(notificationListSchema, {
+			cursor: event.url.searchParams.get('cursor') ?? undefined
+		});
+		return { page: await listMyNotifications(requestContext(event), input) };
+	} catch (e) {
+		// An edited or stale address: say so, instead of an error "on our side".
+		if (e instanceof ValidationError) error(400, e.message);
+		throw e;
+	}
 }
 
 export const actions = {
