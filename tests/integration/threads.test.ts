@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { attachRealtime } from '../../src/lib/server/realtime/attach.ts';
@@ -20,6 +20,7 @@ import {
 	openPostThread,
 	startThread
 } from '../../src/lib/server/threads/thread.service.ts';
+import { signOutOtherSessions } from '../../src/lib/server/auth/session.service.ts';
 import { createPost } from '../../src/lib/server/feeds/post.service.ts';
 import { updateDepartment } from '../../src/lib/server/org/departments.service.ts';
 import { updatePerson } from '../../src/lib/server/org/people.service.ts';
@@ -63,13 +64,14 @@ async function client(userId: number, target = url) {
 	sockets.push(socket);
 	const heard: MessageView[] = [];
 	socket.on('thread:message', (m: MessageView) => heard.push(m));
+	const sessionId = createHash('sha256').update(token).digest('hex');
 	await new Promise<void>((resolve, reject) => {
 		socket.once('connect', resolve);
 		socket.once('connect_error', reject);
 	});
 	const call = <T>(event: string, payload: unknown) =>
 		socket.timeout(10_000).emitWithAck(event, payload) as Promise<Ack<T>>;
-	return { socket, heard, call };
+	return { socket, heard, call, sessionId };
 }
 
 async function eventually(probe: () => boolean, what: string, ms = 5000): Promise<void> {
@@ -403,6 +405,16 @@ describe('access changes', () => {
 		await eventually(() => heardText(spyPage, 'Said after Ivy moved'), 'delivery to a member');
 		await new Promise((resolve) => setTimeout(resolve, 200));
 		expect(heardText(ivyPage, 'Said after Ivy moved')).toBe(false);
+	});
+
+	it('close the sockets of the sessions a person signs out, and only those', async () => {
+		const here = await client(bob.id);
+		const elsewhere = await client(bob.id);
+		const closed = new Promise<string>((resolve) => elsewhere.socket.once('disconnect', resolve));
+		await signOutOtherSessions(await contextFor(db, bob.id), here.sessionId);
+		expect(await closed).toBe('io server disconnect');
+		expect(here.socket.connected).toBe(true);
+		expect(await here.socket.timeout(5000).emitWithAck('ping')).toBe('pong');
 	});
 
 	it('stop pages of people outside a department hearing it once it is made members-only', async () => {

@@ -7,7 +7,7 @@ import type { RequestContext } from '../context.ts';
 import { db } from '../db/index.ts';
 import { ForbiddenError, UnauthorizedError } from '../errors.ts';
 import { canManagePeople } from '../org/person.policy.ts';
-import { disconnectUser } from '../realtime/publish.ts';
+import { disconnectUser, disconnectUserExcept } from '../realtime/publish.ts';
 import { deleteUserSessions, listUserSessions } from './session.repository.ts';
 
 function requireActor(ctx: RequestContext) {
@@ -31,18 +31,20 @@ export async function signOutOtherSessions(
 	currentSessionId: string
 ): Promise<number> {
 	const actor = requireActor(ctx);
-	return db()
+	const ended = await db()
 		.transaction()
 		.execute(async (trx) => {
-			const ended = await deleteUserSessions(trx, actor.id, currentSessionId);
+			const count = await deleteUserSessions(trx, actor.id, currentSessionId);
 			await recordAudit(trx, ctx, {
 				action: 'session.end_others',
 				objectType: 'user',
 				objectId: actor.id,
-				details: { ended }
+				details: { ended: count }
 			});
-			return ended;
+			return count;
 		});
+	disconnectUserExcept(actor.id, currentSessionId);
+	return ended;
 }
 
 /**

@@ -8,6 +8,7 @@ import { passwordProblem } from '../auth/password-policy.ts';
 import { deleteUserSessions } from '../auth/session.repository.ts';
 import type { RequestContext } from '../context.ts';
 import { db } from '../db/index.ts';
+import { disconnectUserExcept } from '../realtime/publish.ts';
 import { ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../errors.ts';
 import type { Actor } from './actor.ts';
 import { getAncestry } from './department.repository.ts';
@@ -105,6 +106,7 @@ export async function changeMyPassword(
 				details: { otherSessionsEnded: ended }
 			});
 		});
+	disconnectUserExcept(actor.id, currentSessionId);
 }
 
 /** The caller's own account page: their profile and whether they have a password to change. */

@@ -17,3 +17,13 @@ export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
 export function disconnectSession(sessionId: string): void {
 	getRealtimeServer()?.in(sessionRoom(sessionId)).disconnectSockets(true);
 }
+
+/**
+ * Closes a person's sockets but those opened with `keptSessionId` (the session that asked to end
+ * the others, or changed the password): a signed-out device must stop hearing and sending at once.
+ */
+export function disconnectUserExcept(userId: number, keptSessionId: string | null): void {
+	const sockets = getRealtimeServer()?.in(userRoom(userId));
+	if (!sockets) return;
+	(keptSessionId ? sockets.except(sessionRoom(keptSessionId)) : sockets).disconnectSockets(true);
+}
