@@ -137,6 +137,20 @@ describe('previewStaffImport', () => {
 		expect(plan.rows.map((r) => r.email)).toEqual(['dup@preview.test']);
 	});
 
+	it('refuses deactivating your own account, as a manual deactivation does, and writes nothing', async () => {
+		const file = csv(HEADER, `admin@import.test,${adminUser.name},,finance,,deactivated`);
+		const plan = await previewStaffImport(admin, file);
+		expect(plan.errors).toEqual([
+			{
+				row: 2,
+				column: 'status',
+				message: 'You cannot deactivate your own account. Ask another administrator.'
+			}
+		]);
+		await expect(applyStaffImport(admin, file)).rejects.toThrow(ValidationError);
+		expect((await personByEmail('admin@import.test'))!.status).toBe('active');
+	});
+
 	it('refuses an unknown column, naming it', async () => {
 		const plan = await previewStaffImport(
 			admin,

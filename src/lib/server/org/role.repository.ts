@@ -47,6 +47,18 @@ export async function countActiveAdmins(db: Database, exceptUserId?: number): Pr
 	return Number(row.n);
 }
 
+/** Every active administrator's id; call lockAdministrators first in a transaction. */
+export async function listActiveAdminIds(db: Database): Promise<number[]> {
+	const rows = await db
+		.selectFrom('roleAssignment as r')
+		.innerJoin('users as u', 'u.id', 'r.userId')
+		.where('r.roleKey', '=', 'admin')
+		.where('u.status', '=', 'active')
+		.select('u.id')
+		.execute();
+	return rows.map((r) => r.id);
+}
+
 export async function isActiveAdmin(db: Database, userId: number): Promise<boolean> {
 	const row = await db
 		.selectFrom('roleAssignment')

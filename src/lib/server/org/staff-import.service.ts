@@ -24,6 +24,7 @@ import { leaveRoomsNowHidden } from '../realtime/access-refresh.ts';
 import { disconnectUser } from '../realtime/publish.ts';
 import { emailSchema } from '../../shared/schemas/org.ts';
 import { listAllDepartments } from './department.repository.ts';
+import { listActiveAdminIds, lockAdministrators } from './role.repository.ts';
 import { canManagePeople } from './person.policy.ts';
 import {
 	getPeopleByEmails,
@@ -151,7 +152,8 @@ function parseCsv(text: string): ParsedCsv {
 /** Builds the plan against the database as it is now. Pure reads. */
 async function planImport(
 	database: Database,
-	text: string
+	text: string,
+	actorId: number
 ): Promise<ImportPlan & { resolved: ResolvedRow[] }> {
 	const { rows, errors, columns } = parseCsv(text);
 	const empty = { rows: [], errors, counts: { create: 0, update: 0, unchanged: 0 }, resolved: [] };
@@ -263,11 +265,46 @@ async function planImport(
 
 	if (resolved.some((r) => r.managerEmail))
 		errors.push(...findManagerLoops(resolved, existing, await listManagerLinks(database)));
+	errors.push(...(await deactivationErrors(database, resolved, actorId)));
 
 	errors.sort((a, b) => a.row - b.row);
 	const counts = { create: 0, update: 0, unchanged: 0 };
 	for (const p of plans) counts[p.action]++;
 	return { rows: plans, errors, counts, resolved };
+}
+
+/**
+ * The rules a manual deactivation keeps (people.service's deactivatePerson): nobody deactivates
+ * themselves, and the file may not leave the organisation without an active administrator.
+ */
+async function deactivationErrors(
+	database: Database,
+	resolved: ResolvedRow[],
+	actorId: number
+): Promise<ImportError[]> {
+	const deactivating = resolved.filter(
+		(r) => r.current && r.status === 'deactivated' && r.current.status !== 'deactivated'
+	);
+	if (!deactivating.length) return [];
+	const errors: ImportError[] = deactivating
+		.filter((r) => r.current!.id === actorId)
+		.map((r) => ({
+			row: r.row,
+			column: 'status',
+			message: 'You cannot deactivate your own account. Ask another administrator.'
+		}));
+	const admins = new Set(await listActiveAdminIds(database));
+	const leaving = deactivating.filter((r) => admins.has(r.current!.id));
+	if (leaving.length && leaving.length >= admins.size)
+		for (const r of leaving)
+			if (r.current!.id !== actorId)
+				errors.push({
+					row: r.row,
+					column: 'status',
+					message:
+						'This would leave no active administrator. Make someone else an administrator first.'
+				});
+	return errors;
 }
 
 type ResolvedRow = {
@@ -341,7 +378,7 @@ export async function previewStaffImport(ctx: RequestContext, text: string): Pro
 		await recordDenied(ctx, 'people.import', 'import', 'preview');
 		throw new ForbiddenError('Only administrators can import people.');
 	}
-	const { resolved: _resolved, ...plan } = await planImport(db(), text);
+	const { resolved: _resolved, ...plan } = await planImport(db(), text, actor.id);
 	return plan;
 }
 
@@ -363,7 +400,9 @@ export async function applyStaffImport(
 	const counts = await db()
 		.transaction()
 		.execute(async (trx) => {
-			const plan = await planImport(trx, text);
+			// Deactivations are checked against the administrators as they are now (see people.service).
+			await lockAdministrators(trx);
+			const plan = await planImport(trx, text, actor.id);
 			if (plan.errors.length) {
 				throw new ValidationError(
 					`The file has ${plan.errors.length} invalid ${plan.errors.length === 1 ? 'value' : 'values'}; nothing was imported. Preview it to see them.`
