@@ -23,6 +23,7 @@ import * as createSearchTitledIndex from './2026_12_04_1600_create_search_titled
 import * as searchHyphenatedWords from './2026_12_04_1610_search_hyphenated_words.ts';
 import * as createKbPageFormerPath from './2026_12_04_1900_create_kb_page_former_path.ts';
 import * as memoReminderPerVersion from './2026_12_04_1910_memo_reminder_per_version.ts';
+import * as notificationSubjectIndex from './2026_12_04_1920_notification_subject_index.ts';
 
 export const migrations: Record<string, Migration> = {
 	'2026_11_22_0900_create_organisation': createOrganisation,
@@ -43,5 +44,6 @@ export const migrations: Record<string, Migration> = {
 	'2026_12_04_1600_create_search_titled_index': createSearchTitledIndex,
 	'2026_12_04_1610_search_hyphenated_words': searchHyphenatedWords,
 	'2026_12_04_1900_create_kb_page_former_path': createKbPageFormerPath,
-	'2026_12_04_1910_memo_reminder_per_version': memoReminderPerVersion
+	'2026_12_04_1910_memo_reminder_per_version': memoReminderPerVersion,
+	'2026_12_04_1920_notification_subject_index': notificationSubjectIndex
 };

@@ -409,6 +409,14 @@ describe('mentions', () => {
 		expect(await kinds(roadWorker.id, answer.id)).toEqual(['reply']);
 		expect(await kinds(parkKeeper.id, answer.id)).toEqual(['reply']);
 		expect(await kinds(comms.id, answer.id)).toEqual([]);
+
+		// A deleted comment, then the post: their notifications stop quoting them.
+		await deleteComment(await as(roadWorker), question.id);
+		expect(await kinds(comms.id, question.id)).toEqual([]);
+		expect(await kinds(roadWorker.id, answer.id)).toEqual(['reply']);
+		await deletePost(await as(parkKeeper), post.id);
+		expect(await kinds(roadWorker.id, answer.id)).toEqual([]);
+		expect(await kinds(parkKeeper.id, answer.id)).toEqual([]);
 	});
 });
 

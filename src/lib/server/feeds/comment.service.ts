@@ -7,7 +7,11 @@ import type { RequestContext } from '../context.ts';
 import { db } from '../db/index.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
 import { renderExcerpt, renderMarkdown } from '../markdown/render.ts';
-import { insertNotifications } from '../notifications/notification.repository.ts';
+import {
+	deleteNotificationsAbout,
+	insertNotifications
+} from '../notifications/notification.repository.ts';
+import { publishUnreadCounts } from '../notifications/notification-events.ts';
 import type { CommentView } from '../../shared/feeds.ts';
 import type { CommentInput } from '../../shared/schemas/feeds.ts';
 import {
@@ -114,7 +118,7 @@ export async function deleteComment(ctx: RequestContext, commentId: number): Pro
 		await recordDenied(ctx, 'comment.delete', 'comment', commentId);
 		throw new ForbiddenError('Only the comment’s author and the post’s moderators can delete it.');
 	}
-	await db()
+	const notified = await db()
 		.transaction()
 		.execute(async (trx) => {
 			await softDeleteComment(trx, comment, new Date());
@@ -125,5 +129,7 @@ export async function deleteComment(ctx: RequestContext, commentId: number): Pro
 				objectId: commentId,
 				details: { postId: comment.postId, authorId: comment.authorId }
 			});
+			return deleteNotificationsAbout(trx, { comment: commentId });
 		});
+	await publishUnreadCounts(db(), notified);
 }

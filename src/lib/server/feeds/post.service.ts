@@ -21,7 +21,11 @@ import {
 	listHiddenDepartmentIds,
 	listSubtreeIds
 } from '../org/department.repository.ts';
-import { insertNotifications } from '../notifications/notification.repository.ts';
+import {
+	deleteNotificationsAbout,
+	insertNotifications
+} from '../notifications/notification.repository.ts';
+import { publishUnreadCounts } from '../notifications/notification-events.ts';
 import type { PostInput, ReactionKind } from '../../shared/schemas/feeds.ts';
 import { enqueueCommentsOfPost, enqueueSearchIndex } from '../search/outbox.repository.ts';
 import { announceNewPost } from './feed-events.ts';
@@ -260,7 +264,7 @@ export async function listPostHistory(ctx: RequestContext, postId: number) {
  * The author, the department's managers, and administrators.
  */
 export async function deletePost(ctx: RequestContext, postId: number, now: Date = new Date()) {
-	await db()
+	const notified = await db()
 		.transaction()
 		.execute(async (trx) => {
 			const { actor, post } = await requirePostFor(ctx, trx, postId);
@@ -279,7 +283,9 @@ export async function deletePost(ctx: RequestContext, postId: number, now: Date 
 				objectId: postId,
 				details: { authorId: post.authorId, departmentId: post.departmentId }
 			});
+			return deleteNotificationsAbout(trx, { post: postId });
 		});
+	await publishUnreadCounts(db(), notified);
 }
 
 /** Pins or unpins a post at the top of its department's feed: that department's managers. */

@@ -264,3 +264,26 @@ export async function listNotificationsForRecipient(db: Database, recipientId: n
 		.limit(limit)
 		.execute();
 }
+
+/**
+ * Removes the notifications about deleted content (a post with its comments, a comment, a
+ * message): they would go on quoting it, counting in the bell and going out in digests. Returns
+ * the people who had one, for their new unread counts.
+ */
+export async function deleteNotificationsAbout(
+	db: Database,
+	subject: { post: number } | { comment: number } | { message: number }
+): Promise<number[]> {
+	const about =
+		'post' in subject
+			? sql`(subject_type = 'post' and subject_id = ${subject.post})
+				or (subject_type = 'comment' and subject_id in (
+					select id from post_comment where post_id = ${subject.post}))`
+			: 'comment' in subject
+				? sql`subject_type = 'comment' and subject_id = ${subject.comment}`
+				: sql`subject_type = 'message' and subject_id = ${subject.message}`;
+	const { rows } = await sql<{ recipientId: number }>`
+		delete from notification where ${about} returning recipient_id
+	`.execute(db);
+	return [...new Set(rows.map((r) => Number(r.recipientId)))];
+}

@@ -17,9 +17,11 @@ import {
 import { audienceDepartmentIds } from '../feeds/post.service.ts';
 import { renderExcerpt, renderMarkdown } from '../markdown/render.ts';
 import {
+	deleteNotificationsAbout,
 	insertNotifications,
 	insertThreadActivity
 } from '../notifications/notification.repository.ts';
+import { publishUnreadCounts } from '../notifications/notification-events.ts';
 import type { ReactionKind } from '../../shared/schemas/feeds.ts';
 import type { SendMessageInput } from '../../shared/schemas/threads.ts';
 import type { MessageReaction, MessageView } from '../../shared/threads.ts';
@@ -246,7 +248,7 @@ export async function deleteMessage(ctx: RequestContext, messageId: number): Pro
 		await recordDenied(ctx, 'message.delete', 'message', message.id);
 		throw new ForbiddenError('You can only delete your own messages.');
 	}
-	await db()
+	const notified = await db()
 		.transaction()
 		.execute(async (trx) => {
 			await markMessageDeleted(trx, message.id, new Date());
@@ -257,9 +259,11 @@ export async function deleteMessage(ctx: RequestContext, messageId: number): Pro
 				objectId: message.id,
 				details: { threadId: thread.id, seq: message.seq, authorId: message.authorId }
 			});
+			return deleteNotificationsAbout(trx, { message: message.id });
 		});
 	const view = await messageView(thread.id, message.id);
 	broadcastMessage(view);
+	await publishUnreadCounts(db(), notified);
 	return view;
 }
 
