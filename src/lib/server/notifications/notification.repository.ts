@@ -287,3 +287,55 @@ export async function deleteNotificationsAbout(
 	`.execute(db);
 	return [...new Set(rows.map((r) => Number(r.recipientId)))];
 }
+
+/**
+ * Removes the notifications of `recipientIds` (everyone's when omitted) about posts, comments,
+ * thread messages and pages in departments now hidden from them: a members-only department they
+ * left, or one made members-only (or moved under one). They would go on quoting what they may no
+ * longer read. One statement: the department tree's closure says which members-only departments
+ * seal each department, and whether the recipient's department is inside them. Returns the people
+ * who had one, for their new unread counts. Call in the transaction that narrowed the access.
+ */
+export async function deleteNotificationsNowHidden(
+	db: Database,
+	recipientIds?: number[]
+): Promise<number[]> {
+	if (recipientIds?.length === 0) return [];
+	const { rows } = await sql<{ recipientId: number }>`
+		with recursive closure (anc, des) as (
+			select id, id from department
+			union all
+			select c.anc, d.id from closure c join department d on d.parent_id = c.des
+		),
+		sealed as (
+			select c.des as department_id, c.anc as sealed_by
+			from closure c join department m on m.id = c.anc
+			where m.visibility = 'members-only'
+		),
+		about as (
+			select n.id, n.recipient_id,
+				case
+					when n.subject_type in ('post', 'comment') then (
+						select p.department_id from post p where p.id = (n.context ->> 'postId')::bigint)
+					when n.subject_type = 'message' then (
+						select t.department_id from thread t where t.id = (n.context ->> 'threadId')::bigint)
+					else (
+						select k.department_id from kb_page k where k.id = (n.context ->> 'pageId')::bigint)
+				end as department_id
+			from notification n
+			where n.subject_type in ('post', 'comment', 'message', 'page_review')
+				${recipientIds ? sql`and n.recipient_id = any(${recipientIds}::bigint[])` : sql``}
+		)
+		delete from notification n
+		using about a, users u
+		where n.id = a.id and u.id = a.recipient_id
+			and exists (
+				select 1 from sealed s
+				where s.department_id = a.department_id
+					and not exists (
+						select 1 from closure c where c.anc = s.sealed_by and c.des = u.department_id)
+			)
+		returning n.recipient_id
+	`.execute(db);
+	return [...new Set(rows.map((r) => Number(r.recipientId)))];
+}

@@ -14,6 +14,8 @@ import {
 	ValidationError
 } from '../errors.ts';
 import type { DepartmentInput } from '../../shared/schemas/org.ts';
+import { deleteNotificationsNowHidden } from '../notifications/notification.repository.ts';
+import { publishUnreadCounts } from '../notifications/notification-events.ts';
 import { leaveRoomsNowHidden } from '../realtime/access-refresh.ts';
 import { canManageDepartments } from './person.policy.ts';
 import {
@@ -78,6 +80,7 @@ export async function updateDepartment(
 ): Promise<DepartmentRecord> {
 	await requireAdmin(ctx, 'department.update', departmentId);
 	let visibilityMayHaveNarrowed = false;
+	let notified: number[] = [];
 	const updated = await db()
 		.transaction()
 		.execute(async (trx) => {
@@ -102,6 +105,8 @@ export async function updateDepartment(
 			const after = await updateDepartmentRow(trx, departmentId, input);
 			visibilityMayHaveNarrowed =
 				before.visibility !== after.visibility || before.parentId !== after.parentId;
+			// Notifications about what outsiders may no longer read go with the change.
+			if (visibilityMayHaveNarrowed) notified = await deleteNotificationsNowHidden(trx);
 			// People show their department's name and pages carry its slug in their address.
 			if (before.name !== after.name || before.slug !== after.slug)
 				await enqueueSourcesOfDepartment(trx, departmentId);
@@ -121,6 +126,7 @@ export async function updateDepartment(
 	forgetDepartmentRefs();
 	// Made members-only, or moved under one: open pages of people now outside stop hearing it.
 	if (visibilityMayHaveNarrowed) await leaveRoomsNowHidden();
+	await publishUnreadCounts(db(), notified);
 	return updated;
 }
 

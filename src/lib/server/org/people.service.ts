@@ -17,6 +17,8 @@ import {
 	ValidationError
 } from '../errors.ts';
 import { decodeCursor, encodeCursor } from '../pagination.ts';
+import { deleteNotificationsNowHidden } from '../notifications/notification.repository.ts';
+import { publishUnreadCounts } from '../notifications/notification-events.ts';
 import { leaveRoomsNowHidden } from '../realtime/access-refresh.ts';
 import { disconnectUser } from '../realtime/publish.ts';
 import type { PersonInput, RolesInput } from '../../shared/schemas/org.ts';
@@ -141,6 +143,7 @@ export async function updatePerson(
 ): Promise<PersonRecord> {
 	await requireAdmin(ctx, 'person.update', personId);
 	let movedDepartment = false;
+	let notified: number[] = [];
 	const updated = await db()
 		.transaction()
 		.execute(async (trx) => {
@@ -154,7 +157,10 @@ export async function updatePerson(
 			const after = await updatePersonRow(trx, personId, input);
 			await enqueueSearchIndex(trx, [{ kind: 'person', id: personId }]);
 			movedDepartment = after.departmentId !== before.departmentId;
-			if (movedDepartment) await deliverMemosToJoiners(trx, [personId]);
+			if (movedDepartment) {
+				await deliverMemosToJoiners(trx, [personId]);
+				notified = await deleteNotificationsNowHidden(trx, [personId]);
+			}
 			await recordAudit(trx, ctx, {
 				action: 'person.update',
 				objectType: 'user',
@@ -165,6 +171,7 @@ export async function updatePerson(
 		});
 	// Pages they have open stop hearing a members-only department they left.
 	if (movedDepartment) await leaveRoomsNowHidden([personId]);
+	await publishUnreadCounts(db(), notified);
 	return updated;
 }
 

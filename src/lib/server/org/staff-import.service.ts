@@ -20,6 +20,8 @@ import { deleteUserSessions } from '../auth/session.repository.ts';
 import type { RequestContext } from '../context.ts';
 import { db, type Database } from '../db/index.ts';
 import { ForbiddenError, UnauthorizedError, ValidationError } from '../errors.ts';
+import { deleteNotificationsNowHidden } from '../notifications/notification.repository.ts';
+import { publishUnreadCounts } from '../notifications/notification-events.ts';
 import { leaveRoomsNowHidden } from '../realtime/access-refresh.ts';
 import { disconnectUser } from '../realtime/publish.ts';
 import { emailSchema } from '../../shared/schemas/org.ts';
@@ -397,6 +399,7 @@ export async function applyStaffImport(
 	}
 	const deactivated: number[] = [];
 	const moved: number[] = [];
+	let notified: number[] = [];
 	const counts = await db()
 		.transaction()
 		.execute(async (trx) => {
@@ -464,6 +467,7 @@ export async function applyStaffImport(
 					.filter((r) => r.action === 'create' || r.current!.departmentId !== r.departmentId)
 					.map((r) => ids.get(r.email)!)
 			);
+			notified = await deleteNotificationsNowHidden(trx, moved);
 			await recordAudit(trx, ctx, {
 				action: 'people.import',
 				objectType: 'import',
@@ -473,5 +477,6 @@ export async function applyStaffImport(
 		});
 	for (const id of deactivated) disconnectUser(id);
 	await leaveRoomsNowHidden(moved);
+	await publishUnreadCounts(db(), notified);
 	return counts;
 }
