@@ -3,6 +3,7 @@
  * (pages, links, backlinks), the tree and moves, revisions with conflicts that lose nothing,
  * restore, diffs, wiki links and backlinks, governance.
  */
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import {
 	ConflictError,
@@ -18,6 +19,7 @@ import {
 	getSpaceView,
 	listMyPagesDueForReview,
 	listPageHistory,
+	listPages,
 	listRecentlyUpdated,
 	listSpaces,
 	PageMovedError,
@@ -381,6 +383,31 @@ describe('the tree', () => {
 		await expect(getPageViewById(as.fiona, parent.id)).rejects.toBeInstanceOf(NotFoundError);
 		// The address is free again.
 		await expect(createPage(as.fiona, page('finance', 'Old parent'))).resolves.toBeTruthy();
+	});
+});
+
+describe('the list of pages', () => {
+	it('pages through pages saved in the same instant, each once', async () => {
+		const ids: number[] = [];
+		for (const title of ['Alpha list', 'Beta list', 'Gamma list', 'Delta list', 'Epsilon list'])
+			ids.push((await createPage(as.fiona, page('finance', title))).id);
+		// As a seed or an import saves them: one transaction's now(), to the microsecond.
+		await sql`update kb_page set updated_at = '2026-12-01 09:00:00.123456+00' where id = any(${ids}::bigint[])`.execute(
+			db
+		);
+		const seen: number[] = [];
+		let cursor: string | null = null;
+		do {
+			const page: Awaited<ReturnType<typeof listPages>> = await listPages(as.fiona, {
+				space: 'finance',
+				cursor,
+				limit: 2
+			});
+			seen.push(...page.pages.map((p) => p.id));
+			cursor = page.nextCursor;
+		} while (cursor && seen.length < 50);
+		expect(seen.filter((id) => ids.includes(id)).sort()).toEqual([...ids].sort());
+		expect(new Set(seen).size).toBe(seen.length);
 	});
 });
 

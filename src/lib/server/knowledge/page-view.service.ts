@@ -208,7 +208,7 @@ export async function listSpaces(ctx: RequestContext) {
 	};
 }
 
-const pageCursor = z.tuple([z.iso.datetime(), z.number().int().positive()]);
+const pageCursor = z.tuple([z.string().regex(/^\d{1,20}$/), z.number().int().positive()]);
 
 /**
  * Pages the actor may see, most recently updated first, in one space or all of them; keyset
@@ -225,14 +225,14 @@ export async function listPages(
 	const rows = await listRecentPages(db(), {
 		hiddenDepartmentIds: actor.hiddenDepartmentIds,
 		departmentId: space ? space.departmentId : undefined,
-		before: after ? { updatedAt: new Date(after[0]), id: after[1] } : undefined,
+		before: after ? { updatedMicros: after[0], id: after[1] } : undefined,
 		limit: limit + 1
 	});
 	const pages = await describeListed(rows.slice(0, limit));
 	const last = rows.length > limit ? rows[limit - 1]! : null;
 	return {
 		pages,
-		nextCursor: last ? encodeCursor([last.updatedAt.toISOString(), last.id]) : null
+		nextCursor: last ? encodeCursor([last.updatedMicros, last.id]) : null
 	};
 }
 

@@ -319,14 +319,22 @@ export async function listRecentPages(
 	input: {
 		hiddenDepartmentIds: number[];
 		departmentId?: number | null;
-		before?: { updatedAt: Date; id: number };
+		/** The last row of the previous page: its `updatedMicros` and id. */
+		before?: { updatedMicros: string; id: number };
 		limit: number;
 	}
-): Promise<(PageListing & { departmentId: number | null; updatedAt: Date })[]> {
+): Promise<
+	(PageListing & { departmentId: number | null; updatedAt: Date; updatedMicros: string })[]
+> {
 	let query = db
 		.selectFrom('kbPage')
 		.where('deletedAt', 'is', null)
 		.select(['id', 'parentId', 'title', 'path', 'departmentId', 'updatedAt'])
+		// The cursor keeps PostgreSQL's microseconds: a JavaScript Date keeps milliseconds, and
+		// pages saved within the same millisecond (a seed, an import) would be skipped.
+		.select(
+			sql<string>`(extract(epoch from updated_at) * 1000000)::bigint::text`.as('updatedMicros')
+		)
 		.orderBy('updatedAt', 'desc')
 		.orderBy('id', 'desc')
 		.limit(input.limit);
@@ -339,8 +347,10 @@ export async function listRecentPages(
 		);
 	if (input.departmentId !== undefined) query = query.where(inSpace(input.departmentId));
 	if (input.before) {
-		const { updatedAt, id } = input.before;
-		query = query.where(sql<boolean>`(updated_at, id) < (${updatedAt}, ${id})`);
+		const { updatedMicros, id } = input.before;
+		query = query.where(
+			sql<boolean>`(updated_at, id) < (timestamptz 'epoch' + ${updatedMicros}::bigint * interval '1 microsecond', ${id})`
+		);
 	}
 	return query.execute();
 }
