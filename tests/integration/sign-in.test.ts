@@ -27,6 +27,8 @@ import {
 } from '../../src/lib/server/auth/throttle.ts';
 import type { RequestContext } from '../../src/lib/server/context.ts';
 import { BusyError, TooManyRequestsError, ValidationError } from '../../src/lib/server/errors.ts';
+import { loadActor } from '../../src/lib/server/org/actor.ts';
+import { changeMyPassword } from '../../src/lib/server/org/profile.service.ts';
 import { newUser } from '../factories.ts';
 import { createTestDatabase } from './database.ts';
 import { TEST_TIMEOUTS } from './sessions.ts';
@@ -336,6 +338,35 @@ describe('throttling', () => {
 		expect(checked + refused).toBe(guesses);
 		// Each ValidationError is a password that was actually tried.
 		expect(checked).toBeLessThanOrEqual(ACCOUNT_FREE_FAILURES);
+	});
+});
+
+describe('changing a password', () => {
+	it('throttles and audits guesses of the current password like sign-in attempts', async () => {
+		const person = await account();
+		const ctx: RequestContext = {
+			actor: await loadActor(db, person.id),
+			ip: '10.9.9.9',
+			userAgent: 'vitest'
+		};
+		const change = (currentPassword: string) =>
+			changeMyPassword(ctx, null, { currentPassword, newPassword: 'a-brand-new-passphrase-42' });
+		for (let i = 0; i < ACCOUNT_FREE_FAILURES; i++)
+			await expect(change(`guess ${i}`)).rejects.toThrow(ValidationError);
+		// The right password too, once the allowance is used up: the guesser cannot tell.
+		await expect(change(PASSWORD)).rejects.toThrow(TooManyRequestsError);
+		const failures = await db
+			.selectFrom('auditEvent')
+			.select('outcome')
+			.where('action', '=', 'auth.password_change')
+			.where('objectId', '=', String(person.id))
+			.execute();
+		expect(failures).toHaveLength(ACCOUNT_FREE_FAILURES);
+		expect(failures.every((f) => f.outcome === 'failure')).toBe(true);
+		// Signing in is blocked for the account as well: it is one allowance.
+		await expect(
+			signInWithPassword(anonymous(), { email: person.email, password: PASSWORD }, TEST_TIMEOUTS)
+		).rejects.toThrow(TooManyRequestsError);
 	});
 });
 

@@ -6,10 +6,21 @@ import { recordAudit } from '../audit/audit.service.ts';
 import { hashPassword, verifyPassword } from '../auth/password.ts';
 import { passwordProblem } from '../auth/password-policy.ts';
 import { deleteUserSessions } from '../auth/session.repository.ts';
+import {
+	clearAccountThrottle,
+	recordSignInFailure,
+	reserveSignInAttempt
+} from '../auth/throttle.ts';
 import type { RequestContext } from '../context.ts';
 import { db } from '../db/index.ts';
 import { disconnectUserExcept } from '../realtime/publish.ts';
-import { ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../errors.ts';
+import {
+	ForbiddenError,
+	NotFoundError,
+	TooManyRequestsError,
+	UnauthorizedError,
+	ValidationError
+} from '../errors.ts';
 import type { Actor } from './actor.ts';
 import { getAncestry } from './department.repository.ts';
 import { canSeeDepartment } from './department.policy.ts';
@@ -85,12 +96,36 @@ export async function changeMyPassword(
 	input: { currentPassword: string; newPassword: string }
 ): Promise<void> {
 	const actor = requireActor(ctx);
+	// Guessing the current password from a session left open is guessing a sign-in: the same
+	// throttle (this account's, shared with the sign-in page) and the same audited failure.
+	const now = new Date();
+	const who = { email: actor.email.toLowerCase(), ip: ctx.ip };
+	const retryAfter = await reserveSignInAttempt(db(), who, now);
+	if (retryAfter > 0)
+		throw new TooManyRequestsError(
+			`Too many wrong passwords. Please wait ${retryAfter} seconds and try again.`,
+			retryAfter
+		);
 	const existing = await getPasswordHash(db(), actor.id);
 	if (!existing || !(await verifyPassword(existing, input.currentPassword))) {
+		await db()
+			.transaction()
+			.execute(async (trx) => {
+				await recordSignInFailure(trx, who, now);
+				await recordAudit(trx, ctx, {
+					action: 'auth.password_change',
+					outcome: 'failure',
+					objectType: 'user',
+					objectId: actor.id,
+					details: { reason: 'wrong_current_password' },
+					occurredAt: now
+				});
+			});
 		throw new ValidationError('Your current password is not correct.', {
 			currentPassword: 'This is not your current password.'
 		});
 	}
+	await clearAccountThrottle(db(), who.email);
 	const problem = passwordProblem(input.newPassword, actor);
 	if (problem) throw new ValidationError(problem, { newPassword: problem });
 	const passwordHash = await hashPassword(input.newPassword);
