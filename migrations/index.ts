@@ -24,6 +24,7 @@ import * as searchHyphenatedWords from './2026_12_04_1610_search_hyphenated_word
 import * as createKbPageFormerPath from './2026_12_04_1900_create_kb_page_former_path.ts';
 import * as memoReminderPerVersion from './2026_12_04_1910_memo_reminder_per_version.ts';
 import * as notificationSubjectIndex from './2026_12_04_1920_notification_subject_index.ts';
+import * as signInThrottleRefusal from './2026_12_04_1930_sign_in_throttle_refusal.ts';
 
 export const migrations: Record<string, Migration> = {
 	'2026_11_22_0900_create_organisation': createOrganisation,
@@ -45,5 +46,6 @@ export const migrations: Record<string, Migration> = {
 	'2026_12_04_1610_search_hyphenated_words': searchHyphenatedWords,
 	'2026_12_04_1900_create_kb_page_former_path': createKbPageFormerPath,
 	'2026_12_04_1910_memo_reminder_per_version': memoReminderPerVersion,
-	'2026_12_04_1920_notification_subject_index': notificationSubjectIndex
+	'2026_12_04_1920_notification_subject_index': notificationSubjectIndex,
+	'2026_12_04_1930_sign_in_throttle_refusal': signInThrottleRefusal
 };

@@ -11,7 +11,12 @@ import { verifyAgainstDummy, verifyPassword } from './password.ts';
 import { disconnectSession } from '../realtime/publish.ts';
 import { deleteSession } from './session.repository.ts';
 import { createSession, type SessionTimeouts } from './session.ts';
-import { clearAccountThrottle, recordSignInFailure, reserveSignInAttempt } from './throttle.ts';
+import {
+	clearAccountThrottle,
+	isFirstRefusalOfBlock,
+	recordSignInFailure,
+	reserveSignInAttempt
+} from './throttle.ts';
 
 export const INVALID_CREDENTIALS =
 	'That email address and password do not match an active account. Check both and try again.';
@@ -33,13 +38,15 @@ export async function signInWithPassword(
 
 	const retryAfter = await reserveSignInAttempt(database, { email, ip: ctx.ip }, now);
 	if (retryAfter > 0) {
-		await recordStandalone(ctx, {
-			action: 'auth.sign_in',
-			outcome: 'failure',
-			actorLabel: email,
-			details: { reason: 'throttled', retryAfterSeconds: retryAfter },
-			occurredAt: now
-		});
+		// The first refusal of each block is the record; the rest would only grow the trail.
+		if (await isFirstRefusalOfBlock(database, { email, ip: ctx.ip }, now))
+			await recordStandalone(ctx, {
+				action: 'auth.sign_in',
+				outcome: 'failure',
+				actorLabel: email,
+				details: { reason: 'throttled', retryAfterSeconds: retryAfter },
+				occurredAt: now
+			});
 		throw new TooManyRequestsError(
 			`Too many failed sign-in attempts. Please wait ${retryAfter} seconds and try again.`,
 			retryAfter

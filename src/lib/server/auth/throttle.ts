@@ -90,6 +90,28 @@ export async function reserveSignInAttempt(
 	});
 }
 
+/**
+ * Whether this refused attempt is the first of its block (for the account or the address), and
+ * notes that it was: only that one goes to the audit trail, so attempts sent while blocked cannot
+ * grow the append-only trail without end.
+ */
+export async function isFirstRefusalOfBlock(
+	db: Executor,
+	input: { email: string; ip: string | null },
+	now: Date
+): Promise<boolean> {
+	const keys = [accountKey(input.email), ...(input.ip ? [ipKey(input.ip)] : [])];
+	const noted = await db
+		.updateTable('signInThrottle')
+		.set({ refusalAuditedUntil: sql`blocked_until` })
+		.where('key', 'in', keys)
+		.where('blockedUntil', '>', now)
+		.where(sql<boolean>`refusal_audited_until is distinct from blocked_until`)
+		.returning('key')
+		.execute();
+	return noted.length > 0;
+}
+
 async function block(db: Executor, key: string, until: Date): Promise<void> {
 	await db
 		.updateTable('signInThrottle')

@@ -482,6 +482,7 @@ export interface SignInThrottle {
   failures: number;
   key: string;
   lastAttemptAt: Timestamp;
+  refusalAuditedUntil: Timestamp | null;
 }
 
 export interface SocketIoAttachments {
