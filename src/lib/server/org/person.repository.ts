@@ -87,6 +87,20 @@ export async function getPerson(db: Database, id: number): Promise<PersonRecord 
 	return db.selectFrom('users').where('id', '=', id).select(personColumns).executeTakeFirst();
 }
 
+/** Each of `ids`'s department (people who no longer exist are left out). */
+export async function listDepartmentsOfPeople(
+	db: Database,
+	ids: number[]
+): Promise<Map<number, number>> {
+	if (!ids.length) return new Map();
+	const rows = await db
+		.selectFrom('users')
+		.select(['id', 'departmentId'])
+		.where('id', 'in', ids)
+		.execute();
+	return new Map(rows.map((r) => [r.id, r.departmentId]));
+}
+
 export async function getPeopleByEmails(db: Database, emails: string[]): Promise<PersonRecord[]> {
 	if (emails.length === 0) return [];
 	return db.selectFrom('users').where('email', 'in', emails).select(personColumns).execute();

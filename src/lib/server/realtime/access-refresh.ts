@@ -10,6 +10,7 @@ import { db } from '../db/index.ts';
 import { logger } from '../log.ts';
 import { hiddenDepartmentsByDepartment } from '../org/department-tree.ts';
 import { listDepartmentRecords } from '../org/department.repository.ts';
+import { listDepartmentsOfPeople } from '../org/person.repository.ts';
 import { listThreadDepartments } from '../threads/thread.repository.ts';
 import { userRoom } from './publish.ts';
 import { getRealtimeServer } from './registry.ts';
@@ -38,12 +39,7 @@ export async function leaveRoomsNowHidden(userIds?: number[]): Promise<number> {
 	);
 	const [departments, departmentOf] = await Promise.all([
 		listDepartmentRecords(db()),
-		db()
-			.selectFrom('users')
-			.select(['id', 'departmentId'])
-			.where('id', 'in', people.length ? people : [0])
-			.execute()
-			.then((rows) => new Map(rows.map((r) => [r.id, r.departmentId])))
+		listDepartmentsOfPeople(db(), people)
 	]);
 	const hiddenFrom = hiddenDepartmentsByDepartment(departments, new Set(departmentOf.values()));
 	const threadIds = sockets.flatMap((s) =>
@@ -54,18 +50,20 @@ export async function leaveRoomsNowHidden(userIds?: number[]): Promise<number> {
 	);
 	const threadDepartment = await listThreadDepartments(db(), [...new Set(threadIds)]);
 
+	/** The department a room belongs to; null or undefined: the organisation's, or no department's. */
+	const departmentOfRoom = (room: string): number | null | undefined => {
+		const thread = THREAD_ROOM.exec(room);
+		if (thread) return threadDepartment.get(Number(thread[1]));
+		const feed = DEPARTMENT_FEED_ROOM.exec(room);
+		return feed ? Number(feed[1]) : undefined;
+	};
+
 	let left = 0;
 	for (const socket of sockets) {
 		const department = departmentOf.get(socket.data.actor?.id);
 		const hidden = department === undefined ? undefined : hiddenFrom.get(department);
 		for (const room of socket.rooms) {
-			const thread = THREAD_ROOM.exec(room);
-			const feed = DEPARTMENT_FEED_ROOM.exec(room);
-			const roomDepartment = thread
-				? threadDepartment.get(Number(thread[1]))
-				: feed
-					? Number(feed[1])
-					: undefined;
+			const roomDepartment = departmentOfRoom(room);
 			if (roomDepartment === undefined || roomDepartment === null) continue;
 			// An unknown person (deleted meanwhile) keeps nothing.
 			if (!hidden || hidden.has(roomDepartment)) {
