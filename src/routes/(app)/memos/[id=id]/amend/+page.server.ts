@@ -25,8 +25,7 @@ export const actions = {
 			const input = parseInput(memoAmendSchema, {
 				...values,
 				kind: values.kind || undefined,
-				// Only a material change moves due dates; an editorial one ignores the field.
-				dueOn: (values.kind === 'material' && values.dueOn) || undefined
+				dueOn: values.dueOn || undefined
 			});
 			const { version, reset } = await amendMemo(
 				requestContext(event),
