@@ -154,7 +154,7 @@ test('the author deletes a post from the feed after confirming, and stays on the
 	const post = page.getByRole('article').filter({ hasText: text });
 	await expect(post).toBeVisible();
 	await post.getByText('Actions', { exact: false }).first().click();
-	await post.getByText('Delete…').click();
+	await post.getByText('Delete', { exact: true }).click();
 	await expect(post.getByText('Delete this post and its comments for everyone?')).toBeVisible();
 	// Scrolled down, axe counts the posts above as overlapped by the shell's sticky header.
 	await page.evaluate(() => window.scrollTo(0, 0));

@@ -71,7 +71,7 @@ test.describe('in the browser', () => {
 		const status = page.getByRole('status');
 		await expect.poll(() => held.length).toBe(1);
 		// The socket is open and has sent its ping, but without the pong it is not "Live".
-		await expect(status).toHaveText(indicatorText('Connecting…'));
+		await expect(status).toHaveText(indicatorText('Connecting'));
 
 		release!();
 		await expect(status).toHaveText(indicatorText('Live'));

@@ -10,13 +10,17 @@ export const MAX_ATTACHMENTS_PER_POST = 10;
 export const REACTION_KINDS = ['like', 'celebrate', 'support', 'insightful', 'curious'] as const;
 export type ReactionKind = (typeof REACTION_KINDS)[number];
 
-/** How each reaction shows: an emoji and the word a screen reader announces. */
-export const REACTION_LABELS: Record<ReactionKind, { emoji: string; label: string }> = {
-	like: { emoji: '👍', label: 'Like' },
-	celebrate: { emoji: '🎉', label: 'Celebrate' },
-	support: { emoji: '💙', label: 'Support' },
-	insightful: { emoji: '💡', label: 'Insightful' },
-	curious: { emoji: '🤔', label: 'Curious' }
+/**
+ * The word each reaction is announced and shown by. Its emoji is drawn by CSS
+ * (`<span class="glyph" data-glyph={kind} aria-hidden="true">`, src/app.css), so that pages of
+ * plain text stay Latin-1.
+ */
+export const REACTION_LABELS: Record<ReactionKind, { label: string }> = {
+	like: { label: 'Like' },
+	celebrate: { label: 'Celebrate' },
+	support: { label: 'Support' },
+	insightful: { label: 'Insightful' },
+	curious: { label: 'Curious' }
 };
 
 export type PersonRef = { id: number; name: string; title: string };
