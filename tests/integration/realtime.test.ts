@@ -2,10 +2,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, describe, expect, it } from 'vitest';
+import { hashToken } from '../../src/lib/server/auth/token.ts';
 import { attachRealtime } from '../../src/lib/server/realtime/attach.ts';
 import { registerRealtimeHandlers } from '../../src/lib/server/realtime/handlers.ts';
 import { disconnectUser } from '../../src/lib/server/realtime/publish.ts';
 import { getRealtimeServer } from '../../src/lib/server/realtime/registry.ts';
+import { closeSocketsOfEndedSessions } from '../../src/lib/server/realtime/session-expiry.ts';
 import { newUser } from '../factories.ts';
 import { createTestDatabase } from './database.ts';
 import { sessionTokenFor } from './sessions.ts';
@@ -80,5 +82,80 @@ describe('realtime wiring', () => {
 		const closed = new Promise<string>((resolve) => socket.once('disconnect', resolve));
 		disconnectUser(person.id);
 		expect(await closed).toBe('io server disconnect');
+	});
+
+	it('closes, within its sweep, a socket whose session ran out, and keeps the others', async () => {
+		const [idle, aged, valid] = await Promise.all([
+			sessionTokenFor(db, person.id),
+			sessionTokenFor(db, person.id),
+			sessionTokenFor(db, person.id)
+		]);
+		const sockets = [idle, aged, valid].map((t) => client(`commons_session=${t}`));
+		await Promise.all(sockets.map(connected));
+		const reasons = sockets.map(
+			(s) => new Promise<string>((resolve) => s.once('disconnect', resolve))
+		);
+		const past = new Date(Date.now() - 1000);
+		await db
+			.updateTable('session')
+			.set({ idleExpiresAt: past })
+			.where('id', '=', hashToken(idle))
+			.execute();
+		await db
+			.updateTable('session')
+			.set({ absoluteExpiresAt: past })
+			.where('id', '=', hashToken(aged))
+			.execute();
+
+		expect(await closeSocketsOfEndedSessions(io)).toBe(2);
+		expect(await reasons[0]).toBe('io server disconnect');
+		expect(await reasons[1]).toBe('io server disconnect');
+		expect(await sockets[2]!.timeout(5000).emitWithAck('ping')).toBe('pong');
+		expect(sockets[2]!.connected).toBe(true);
+	});
+
+	it('refuses an event from a socket whose session has ended, and closes it', async () => {
+		const ending = await sessionTokenFor(db, person.id);
+		const socket = client(`commons_session=${ending}`);
+		await connected(socket);
+		const closed = new Promise<string>((resolve) => socket.once('disconnect', resolve));
+		// Ended in the database only (as time does): no sign-out closed the socket.
+		await db
+			.updateTable('session')
+			.set({ idleExpiresAt: new Date(Date.now() - 1000) })
+			.where('id', '=', hashToken(ending))
+			.execute();
+
+		const answer = await socket
+			.timeout(5000)
+			.emitWithAck('feed:watch-department', { departmentId: person.departmentId });
+		expect(answer).toEqual({
+			ok: false,
+			error: { code: 'unauthorized', message: 'Sign in again.' }
+		});
+		expect(await closed).toBe('io server disconnect');
+	});
+
+	it('counts an event as activity: the session idles out later, as after a page', async () => {
+		const active = await sessionTokenFor(db, person.id);
+		const socket = client(`commons_session=${active}`);
+		await connected(socket);
+		const soon = new Date(Date.now() + 60_000);
+		await db
+			.updateTable('session')
+			.set({ lastSeenAt: new Date(Date.now() - 3_600_000), idleExpiresAt: soon })
+			.where('id', '=', hashToken(active))
+			.execute();
+
+		const answer = await socket
+			.timeout(5000)
+			.emitWithAck('feed:watch-department', { departmentId: person.departmentId });
+		expect(answer).toMatchObject({ ok: true });
+		const row = await db
+			.selectFrom('session')
+			.select('idleExpiresAt')
+			.where('id', '=', hashToken(active))
+			.executeTakeFirstOrThrow();
+		expect(row.idleExpiresAt.getTime()).toBeGreaterThan(soon.getTime() + 3_600_000);
 	});
 });

@@ -65,6 +65,25 @@ export async function listUserSessions(db: Executor, userId: number, now: Date) 
 		.execute();
 }
 
+/** Of `sessionIds`, those still valid at `now`: not expired, and their person active. */
+export async function listLiveSessionIds(
+	db: Executor,
+	sessionIds: string[],
+	now: Date
+): Promise<string[]> {
+	if (!sessionIds.length) return [];
+	const rows = await db
+		.selectFrom('session as s')
+		.innerJoin('users as u', 'u.id', 's.userId')
+		.where('s.id', 'in', sessionIds)
+		.where('s.idleExpiresAt', '>', now)
+		.where('s.absoluteExpiresAt', '>', now)
+		.where('u.status', '=', 'active')
+		.select('s.id')
+		.execute();
+	return rows.map((r) => r.id);
+}
+
 export async function deleteExpiredSessions(db: Executor, now: Date): Promise<number> {
 	const result = await db
 		.deleteFrom('session')

@@ -121,7 +121,21 @@ export async function validateSessionTokenWithActor(
 	now: Date = new Date()
 ): Promise<{ session: ValidSession; actor: Actor } | null> {
 	if (!/^[a-z2-7]{32}$/.test(token)) return null;
-	const row = await getSessionActorRow(db, hashToken(token));
+	return validateSessionWithActor(db, hashToken(token), timeouts, now);
+}
+
+/**
+ * The same by the session's id (the token's hash), for a socket that authenticated with the
+ * token when it connected: each event it sends is checked against the session as it is now, and
+ * counts as activity that keeps the session from idling out.
+ */
+export async function validateSessionWithActor(
+	db: Database,
+	sessionId: string,
+	timeouts: SessionTimeouts,
+	now: Date = new Date()
+): Promise<{ session: ValidSession; actor: Actor } | null> {
+	const row = await getSessionActorRow(db, sessionId);
 	if (!row) return null;
 	const session = await checkSession(db, row.session, timeouts, now);
 	return session && row.actor ? { session, actor: toActor(row.actor) } : null;

@@ -18,6 +18,7 @@ import { logger } from '../log.ts';
 import { loadActor } from '../org/actor.ts';
 import { sessionRoom, userRoom } from './publish.ts';
 import { getRealtimeServer } from './registry.ts';
+import { startSessionExpiry } from './session-expiry.ts';
 
 const REGISTERED = Symbol.for('commons.realtimeHandlers');
 type Holder = { [REGISTERED]?: boolean };
@@ -63,5 +64,6 @@ export function registerRealtimeHandlers(): boolean {
 		});
 		socket.on('error', (error) => logger().warn({ err: error, socket: socket.id }, 'socket error'));
 	});
+	startSessionExpiry(io);
 	return true;
 }

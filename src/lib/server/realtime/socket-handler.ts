@@ -1,16 +1,18 @@
 /**
  * How every client-to-server event with an acknowledgement is answered: the payload is validated
- * with its schema, the handler runs with the socket's person as they are now, and a bad payload
- * or a refusal becomes an error ack, never an exception that could take the process down.
+ * with its schema, the handler runs with the socket's person as they are now (and only while the
+ * session the socket signed in with is valid), and a bad payload or a refusal becomes an error
+ * ack, never an exception that could take the process down.
  */
 import type { Socket } from 'socket.io';
 import type { z } from 'zod';
 import type { RequestContext } from '../context.ts';
+import { validateSessionWithActor } from '../auth/session.ts';
+import { config } from '../config.ts';
 import { isDatabaseUnavailable, UNAVAILABLE_MESSAGE } from '../db/availability.ts';
 import { db } from '../db/index.ts';
 import { DomainError } from '../errors.ts';
 import { logger } from '../log.ts';
-import { loadActor } from '../org/actor.ts';
 import { findUnstorable, UNSTORABLE_MESSAGE } from '../validation.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/realtime-events.ts';
 import type { Ack } from '../../shared/threads.ts';
@@ -54,13 +56,16 @@ export function handle<S extends z.ZodType, T>(
 		}
 		try {
 			// Each event is decided on the person as they are now (roles, department, what is
-			// hidden from them), not as they were when the socket connected.
-			const actor = await loadActor(db(), socket.data.actor.id);
-			if (!actor) {
+			// hidden from them), not as they were when the socket connected, and only while the
+			// session is valid: one that expired (idle or at its age), was signed out or whose
+			// person was deactivated ends the socket. An event is activity, as a page is.
+			const valid = await validateSessionWithActor(db(), socket.data.sessionId, config().session);
+			if (!valid) {
 				reply({ ok: false, error: { code: 'unauthorized', message: 'Sign in again.' } });
 				socket.disconnect(true);
 				return;
 			}
+			const actor = valid.actor;
 			socket.data.actor = actor;
 			const ctx: RequestContext = {
 				actor,
