@@ -365,6 +365,39 @@ describe('preferences', () => {
 	});
 });
 
+describe('bad unsubscribe links', () => {
+	it('are refused every time, and recorded once per address and minute', async () => {
+		const refusals = () =>
+			db
+				.selectFrom('auditEvent')
+				.select((eb) => eb.fn.countAll<string>().as('n'))
+				.where('action', '=', 'notification.unsubscribe')
+				.where('outcome', '=', 'denied')
+				.where('objectId', '=', String(p.fred.id))
+				.executeTakeFirstOrThrow()
+				.then((r) => Number(r.n));
+		const before = await refusals();
+		const bad = { userId: p.fred.id, category: 'mention', signature: 'forged' };
+		const from = (ip: string) => ({ ...systemContext, ip });
+		const minute = new Date('2030-01-01T09:00:10Z');
+		for (let i = 0; i < 5; i++)
+			await expect(service.unsubscribe(from('198.51.100.7'), bad, minute)).rejects.toThrow(
+				ForbiddenError
+			);
+		await expect(service.unsubscribe(from('198.51.100.8'), bad, minute)).rejects.toThrow(
+			ForbiddenError
+		);
+		expect(await refusals()).toBe(before + 2);
+
+		// The next minute, the first one from the address is recorded again.
+		const later = new Date('2030-01-01T09:01:10Z');
+		await expect(service.unsubscribe(from('198.51.100.7'), bad, later)).rejects.toThrow(
+			ForbiddenError
+		);
+		expect(await refusals()).toBe(before + 3);
+	});
+});
+
 describe('pages due for review', () => {
 	it('tell the owner once per review date, linking to the page', async () => {
 		const page = await newPage(db, {

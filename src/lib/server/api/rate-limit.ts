@@ -16,6 +16,20 @@ export const RATE_WINDOW_MS = 60_000;
 
 export type ApiRateLimits = { perPerson: number; perAddress: number };
 
+function windowStartOf(now: Date): number {
+	return Math.floor(now.getTime() / RATE_WINDOW_MS) * RATE_WINDOW_MS;
+}
+
+/**
+ * Counts one occurrence of `key` in this minute's window; true for the first. For what anyone can
+ * cause without a session and should leave a record of, but not one record each time (a bad
+ * unsubscribe link: the audit trail is append-only).
+ */
+export async function isFirstInWindow(key: string, now: Date = new Date()): Promise<boolean> {
+	const hits = await countHits(db(), [key], new Date(windowStartOf(now)));
+	return hits.get(key) === 1;
+}
+
 /**
  * Counts one API request from `userId` (null when anonymous) at `ip` (null when unknown) and
  * throws TooManyRequestsError, with the seconds until the window ends, once either has used up
@@ -32,7 +46,7 @@ export async function enforceApiRateLimit(
 	if (who.ip && limits.perAddress > 0)
 		checks.push({ key: `api:ip:${who.ip}`, limit: limits.perAddress });
 	if (checks.length === 0) return;
-	const windowStart = Math.floor(now.getTime() / RATE_WINDOW_MS) * RATE_WINDOW_MS;
+	const windowStart = windowStartOf(now);
 	const hits = await countHits(
 		db(),
 		checks.map((c) => c.key),

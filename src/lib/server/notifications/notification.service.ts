@@ -3,6 +3,7 @@
  * read, where a notification leads, their preferences, and signed one-click unsubscribing.
  * Every function acts on the caller's own notifications only.
  */
+import { isFirstInWindow } from '../api/rate-limit.ts';
 import { recordDenied } from '../audit/audit.service.ts';
 import { config } from '../config.ts';
 import type { RequestContext } from '../context.ts';
@@ -218,7 +219,10 @@ export async function unsubscribe(
 		input.category === 'digest' ||
 		NOTIFICATION_CATEGORIES.includes(input.category as NotificationCategory);
 	if (!known || !verifyUnsubscribeSignature(key, input.userId, input.category, input.signature)) {
-		await recordDenied(ctx, 'notification.unsubscribe', 'user', input.userId);
+		// Anyone can send bad links (no session is needed) and every audit entry is kept for good:
+		// the first refusal from an address in each minute is recorded, the others only refused.
+		if (await isFirstInWindow(`unsubscribe-refused:${ctx.ip ?? 'unknown'}`, now))
+			await recordDenied(ctx, 'notification.unsubscribe', 'user', input.userId);
 		throw new ForbiddenError(
 			'This unsubscribe link is not valid. Change your e-mails in your notification settings.'
 		);
