@@ -115,7 +115,9 @@ type AttachmentJson = {
 	height: number | null;
 };
 
-export type PostDetailsRow = PostRow & {
+export type PostDetailsRow = Omit<PostRow, 'bodySource'> & {
+	/** Only for the viewer's own posts: nobody else may edit a post (post.policy.ts). */
+	bodySource: string | null;
 	authorName: string;
 	authorTitle: string;
 	departmentName: string | null;
@@ -127,11 +129,15 @@ export type PostDetailsRow = PostRow & {
 /**
  * The select list and joins of a post as the pages show it (alias `post`): with author,
  * department, reaction counts (and whether the viewer reacted) and attachments. Shared by
- * `listPostDetails` and the feed's one-query page (feed.repository.ts).
+ * `listPostDetails` and the feed's one-query page (feed.repository.ts). The markdown source
+ * comes only with the viewer's own posts, the ones they may edit: a feed page then reads half
+ * the text it did.
  */
 export function postDetailsFrom(viewerId: number): RawBuilder<unknown> {
 	return sql`
-		post.id, post.author_id, post.department_id, post.body_source, post.body_html,
+		post.id, post.author_id, post.department_id,
+		case when post.author_id = ${viewerId} then post.body_source end as body_source,
+		post.body_html,
 		post.is_announcement, post.pinned_at, post.comment_count, post.created_at, post.edited_at,
 		post.deleted_at, author.name as author_name, author.title as author_title,
 		d.name as department_name, d.slug as department_slug,
