@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from './config.ts';
@@ -8,6 +9,7 @@ describe('parseConfig', () => {
 		expect(config).toMatchObject({
 			databaseUrl: undefined,
 			preparedStatements: true,
+			databasePoolSize: 2 * os.availableParallelism() + 1,
 			port: 3000,
 			host: '0.0.0.0',
 			origin: undefined,
@@ -22,6 +24,7 @@ describe('parseConfig', () => {
 		const config = parseConfig({
 			DATABASE_URL: 'postgres://u:p@db.internal:5432/commons',
 			DATABASE_PREPARED_STATEMENTS: 'off',
+			DATABASE_POOL_SIZE: '12',
 			PORT: '8080',
 			HOST: '127.0.0.1',
 			ORIGIN: 'https://intranet.example.org',
@@ -37,6 +40,7 @@ describe('parseConfig', () => {
 		expect(config).toEqual({
 			databaseUrl: 'postgres://u:p@db.internal:5432/commons',
 			preparedStatements: false,
+			databasePoolSize: 12,
 			port: 8080,
 			host: '127.0.0.1',
 			origin: 'https://intranet.example.org',
@@ -53,6 +57,15 @@ describe('parseConfig', () => {
 			mail: undefined,
 			defaultTimeZone: 'UTC'
 		});
+	});
+
+	it('refuses a pool of fewer than 2 or more than 200 connections, with the variable named', () => {
+		expect(() => parseConfig({ DATABASE_POOL_SIZE: '1' })).toThrow(/DATABASE_POOL_SIZE/);
+		expect(() => parseConfig({ DATABASE_POOL_SIZE: '500' })).toThrow(/DATABASE_POOL_SIZE/);
+		expect(() => parseConfig({ DATABASE_POOL_SIZE: 'many' })).toThrow(/DATABASE_POOL_SIZE/);
+		expect(parseConfig({ DATABASE_POOL_SIZE: '' }).databasePoolSize).toBe(
+			2 * os.availableParallelism() + 1
+		);
 	});
 
 	it('sends e-mail only with SMTP_URL and MAIL_FROM, and knows time zones', () => {

@@ -4,6 +4,7 @@
  * This module is imported by the SvelteKit bundle, the production entry and the scripts,
  * so it reads `process.env` directly rather than `$env/dynamic/private`.
  */
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -21,6 +22,7 @@ const schema = z.object({
 			.optional()
 	),
 	DATABASE_PREPARED_STATEMENTS: z.enum(['on', 'off']).default('on'),
+	DATABASE_POOL_SIZE: optionalText.pipe(z.coerce.number().int().min(2).max(200).optional()),
 	PORT: z.coerce.number().int().min(1).max(65535).default(3000),
 	HOST: z.string().trim().min(1).default('0.0.0.0'),
 	ORIGIN: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
@@ -78,10 +80,24 @@ export function isTimeZone(zone: string): boolean {
 	}
 }
 
+/**
+ * Twice the cores, plus one: PostgreSQL runs a query per connection on one core, and more
+ * connections than it has cores to run them make each query slower, not more of them faster.
+ * On two cores (the benchmarks' machine, the database on the same machine) 5 connections
+ * instead of 10 gave the home feed 5-7% more pages a second, with PostgreSQL's CPU per page 7-12%
+ * lower (bench/README.md, feed-home). With the database on a larger server of its own, set
+ * DATABASE_POOL_SIZE from that server's cores instead.
+ */
+export function defaultPoolSize(): number {
+	return 2 * os.availableParallelism() + 1;
+}
+
 export type Config = {
 	databaseUrl: string | undefined;
 	/** Run the hot queries as named prepared statements (off behind a transaction-mode pooler). */
 	preparedStatements: boolean;
+	/** Connections the app keeps to PostgreSQL (see `defaultPoolSize`). */
+	databasePoolSize: number;
 	port: number;
 	host: string;
 	origin: string | undefined;
@@ -145,6 +161,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 	return {
 		databaseUrl: c.DATABASE_URL,
 		preparedStatements: c.DATABASE_PREPARED_STATEMENTS === 'on',
+		databasePoolSize: c.DATABASE_POOL_SIZE ?? defaultPoolSize(),
 		port: c.PORT,
 		host: c.HOST,
 		origin: c.ORIGIN,

@@ -108,7 +108,9 @@ export async function startAppDatabase(
 		holder[DB_HOLDER] = entry;
 		try {
 			entry.url = await resolveDatabaseUrl(cfg, log);
-			entry.db = createDb(entry.url, undefined, { preparedStatements: cfg.preparedStatements });
+			entry.db = createDb(entry.url, cfg.databasePoolSize, {
+				preparedStatements: cfg.preparedStatements
+			});
 			onShutdown('database pool', () => entry.db.destroy());
 			await migrateToLatest(entry.db);
 			resolveReady();
