@@ -1,4 +1,4 @@
-import type { Insertable, Kysely, Transaction } from 'kysely';
+import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
 import type { DB, Session } from '../db/schema.ts';
 
 type Executor = Kysely<DB> | Transaction<DB>;
@@ -65,7 +65,10 @@ export async function listUserSessions(db: Executor, userId: number, now: Date) 
 		.execute();
 }
 
-/** Of `sessionIds`, those still valid at `now`: not expired, and their person active. */
+/**
+ * Of `sessionIds`, those still valid at `now`: not expired, and their person active. One array
+ * parameter, however many sockets an instance holds.
+ */
 export async function listLiveSessionIds(
 	db: Executor,
 	sessionIds: string[],
@@ -75,7 +78,7 @@ export async function listLiveSessionIds(
 	const rows = await db
 		.selectFrom('session as s')
 		.innerJoin('users as u', 'u.id', 's.userId')
-		.where('s.id', 'in', sessionIds)
+		.where(sql<boolean>`s.id = any(${sessionIds}::text[])`)
 		.where('s.idleExpiresAt', '>', now)
 		.where('s.absoluteExpiresAt', '>', now)
 		.where('u.status', '=', 'active')
