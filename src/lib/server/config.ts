@@ -22,7 +22,9 @@ const schema = z.object({
 			.optional()
 	),
 	DATABASE_PREPARED_STATEMENTS: z.enum(['on', 'off']).default('on'),
-	DATABASE_POOL_SIZE: optionalText.pipe(z.coerce.number().int().min(2).max(200).optional()),
+	DATABASE_POOL_SIZE: optionalText.pipe(
+		z.coerce.number<string | undefined>().int().min(2).max(200).optional()
+	),
 	PORT: z.coerce.number().int().min(1).max(65535).default(3000),
 	HOST: z.string().trim().min(1).default('0.0.0.0'),
 	ORIGIN: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
