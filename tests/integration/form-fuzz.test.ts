@@ -119,8 +119,9 @@ const FORMS: Form[] = [
 		url: '/unsubscribe',
 		params: {},
 		as: 'staff',
-		// The key that signs unsubscribe links is made on first need, also to check a bad link.
-		extraAllowed: ['notification_signing_key']
+		// The key that signs unsubscribe links is made on first need, also to check a bad link; a
+		// bad link is counted per address and minute, so that only the first is audited.
+		extraAllowed: ['notification_signing_key', 'rate_limit']
 	}
 ];
 
