@@ -10,6 +10,7 @@ import { listLiveSessionIds } from '../auth/session.repository.ts';
 import { db } from '../db/index.ts';
 import { isShuttingDown, onShutdown } from '../lifecycle.ts';
 import { logger } from '../log.ts';
+import { sessionRoom } from './publish.ts';
 import type { RealtimeServer } from './registry.ts';
 
 const SWEEP_MS = 60_000;
@@ -19,21 +20,19 @@ export async function closeSocketsOfEndedSessions(
 	io: RealtimeServer,
 	now: Date = new Date()
 ): Promise<number> {
-	const bySession = new Map<string, { disconnect(close: boolean): unknown }[]>();
+	const socketsPerSession = new Map<string, number>();
 	for (const socket of io.of('/').sockets.values()) {
 		const id = socket.data.sessionId;
-		if (!id) continue;
-		const list = bySession.get(id);
-		if (list) list.push(socket);
-		else bySession.set(id, [socket]);
+		if (id) socketsPerSession.set(id, (socketsPerSession.get(id) ?? 0) + 1);
 	}
-	if (!bySession.size) return 0;
-	const live = new Set(await listLiveSessionIds(db(), [...bySession.keys()], now));
+	if (!socketsPerSession.size) return 0;
+	const live = new Set(await listLiveSessionIds(db(), [...socketsPerSession.keys()], now));
 	let closed = 0;
-	for (const [id, sockets] of bySession) {
+	for (const [id, count] of socketsPerSession) {
 		if (live.has(id)) continue;
-		for (const socket of sockets) socket.disconnect(true);
-		closed += sockets.length;
+		// Each socket sits in its session's room (handlers.ts); every instance sweeps its own.
+		io.local.in(sessionRoom(id)).disconnectSockets(true);
+		closed += count;
 	}
 	return closed;
 }
