@@ -6,7 +6,7 @@
  * socket in its rooms (`user:<id>`, `session:<id>`). Clients never choose rooms.
  */
 import { readCookie, sessionCookieName } from '../auth/cookie.ts';
-import { validateSessionToken } from '../auth/session.ts';
+import { validateSessionTokenWithActor } from '../auth/session.ts';
 import { config } from '../config.ts';
 import { db } from '../db/index.ts';
 import { feedRoomsFor } from '../feeds/feed-events.ts';
@@ -15,7 +15,6 @@ import { registerMemoSocketHandlers } from '../memos/memo-socket.ts';
 import { sendUnreadCount } from '../notifications/notification-events.ts';
 import { registerThreadSocketHandlers } from '../threads/thread-socket.ts';
 import { logger } from '../log.ts';
-import { loadActor } from '../org/actor.ts';
 import { sessionRoom, userRoom } from './publish.ts';
 import { getRealtimeServer } from './registry.ts';
 import { startSessionExpiry } from './session-expiry.ts';
@@ -33,9 +32,9 @@ export function registerRealtimeHandlers(): boolean {
 		try {
 			const cfg = config();
 			const token = readCookie(socket.request.headers.cookie, sessionCookieName(cfg.production));
-			const session = token ? await validateSessionToken(db(), token, cfg.session) : null;
-			const actor = session ? await loadActor(db(), session.userId) : null;
-			if (!session || !actor) return next(new Error('unauthorized'));
+			const valid = token ? await validateSessionTokenWithActor(db(), token, cfg.session) : null;
+			if (!valid) return next(new Error('unauthorized'));
+			const { session, actor } = valid;
 			socket.data.actor = actor;
 			socket.data.sessionId = session.id;
 			// Rooms are joined before the connection is announced, so no event slips past.
