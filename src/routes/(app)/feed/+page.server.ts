@@ -3,6 +3,7 @@ import { requestContext } from '$lib/server/context';
 import { getFeedPageOptions, getHomeFeed } from '$lib/server/feeds/feed.service';
 import { publishFromForm } from '$lib/server/feeds/post-form';
 import { listVisibleDepartments } from '$lib/server/org/directory.service';
+import { asJsonPageData } from '$lib/shared/json-page-data';
 import { feedQuerySchema } from '$lib/shared/schemas/feeds';
 
 export async function load(event) {
@@ -18,7 +19,7 @@ export async function load(event) {
 		listVisibleDepartments(ctx)
 	]);
 	return {
-		feed,
+		feed: asJsonPageData(feed),
 		audiences: options.audiences,
 		/**
 		 * The filter's menu (every department, hundreds in a large organisation) is not in the

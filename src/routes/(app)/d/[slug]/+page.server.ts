@@ -5,6 +5,7 @@ import { getDepartmentFeed, getDepartmentOverview } from '$lib/server/feeds/feed
 import { setDepartmentFollow } from '$lib/server/feeds/follow.service';
 import { publishFromForm } from '$lib/server/feeds/post-form';
 import { failForm } from '$lib/server/http';
+import { asJsonPageData } from '$lib/shared/json-page-data';
 import type { RequestEvent } from './$types';
 
 export async function load(event) {
@@ -18,7 +19,7 @@ export async function load(event) {
 		);
 		return {
 			overview,
-			feed,
+			feed: asJsonPageData(feed),
 			paged: event.url.searchParams.has('cursor'),
 			posted: event.url.searchParams.get('posted') === '1'
 		};
