@@ -4,6 +4,7 @@
  * and the JSON evidence pack that `npm run audit:verify -- --pack` checks offline.
  */
 import { stringify } from 'csv-stringify/sync';
+import { spreadsheetSafe } from '../csv.ts';
 import { z } from 'zod';
 import type { RequestContext } from '../context.ts';
 import { db } from '../db/index.ts';
@@ -142,15 +143,6 @@ export async function getMemoReportPage(
 			.filter((person) => canMakeException(actor, memo, person))
 			.map((person) => person.userId)
 	};
-}
-
-/**
- * A cell a spreadsheet would run as a formula (a name or a reason starting with `=`, `+`, `-`,
- * `@` or a control character: `=HYPERLINK(…)` in a manager's copy of the record) is kept as text
- * with a leading apostrophe, as OWASP advises for CSV exports.
- */
-function spreadsheetSafe(value: string): string {
-	return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
 /** Everyone addressed by the memo as CSV, one row per person, exceptions flagged. */

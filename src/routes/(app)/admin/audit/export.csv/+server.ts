@@ -1,49 +1,11 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { stringify } from 'csv-stringify';
+import { Readable } from 'node:stream';
+import { auditTrailCsv } from '$lib/server/audit/audit-csv';
 import { AUDIT_FILTER_KEYS, exportAuditTrail } from '$lib/server/audit/audit-trail.service';
 import type { ChainedAuditRow } from '$lib/server/audit/chain';
 import { requestContext } from '$lib/server/context';
 import { logger } from '$lib/server/log';
 import { throwErrorPage } from '../../page-error.server';
-
-const COLUMNS = [
-	'id',
-	'occurred_at',
-	'actor_id',
-	'actor_label',
-	'action',
-	'object_type',
-	'object_id',
-	'outcome',
-	'ip',
-	'user_agent',
-	'details',
-	'prev_hash',
-	'hash'
-] as const;
-
-/** One CSV record per event, with the stored values unchanged so the hash chain can be checked. */
-async function* records(events: AsyncIterable<ChainedAuditRow>) {
-	for await (const e of events) {
-		yield {
-			id: e.id,
-			occurred_at: new Date(e.occurredAt).toISOString(),
-			actor_id: e.actorId ?? '',
-			actor_label: e.actorLabel,
-			action: e.action,
-			object_type: e.objectType ?? '',
-			object_id: e.objectId ?? '',
-			outcome: e.outcome,
-			ip: e.ip ?? '',
-			user_agent: e.userAgent ?? '',
-			details: JSON.stringify(e.details),
-			prev_hash: e.prevHash,
-			hash: e.hash
-		};
-	}
-}
 
 /** The filtered trail as CSV, newest first, streamed in batches. Administrators only. */
 export async function GET(event) {
@@ -55,8 +17,7 @@ export async function GET(event) {
 	} catch (e) {
 		throwErrorPage(e);
 	}
-	const csv = stringify({ header: true, columns: [...COLUMNS] });
-	pipeline(Readable.from(records(events)), csv).catch((e: unknown) => {
+	const csv = auditTrailCsv(events, (e: unknown) => {
 		// The response has started: the client sees a cut-off download rather than an error page.
 		logger().error({ reqId: event.locals.requestId, err: e }, 'audit export failed');
 	});
