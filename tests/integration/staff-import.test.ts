@@ -42,6 +42,25 @@ async function personByEmail(email: string) {
 	return db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
 }
 
+/** The audit entries for people, after the event `afterId`, oldest first. */
+async function personAudit(afterId: number) {
+	return db
+		.selectFrom('auditEvent')
+		.select(['id', 'action', 'objectType', 'objectId', 'actorId', 'details'])
+		.where('action', 'like', 'person.%')
+		.where('id', '>', afterId)
+		.orderBy('id')
+		.execute();
+}
+
+async function lastAuditId(): Promise<number> {
+	const row = await db
+		.selectFrom('auditEvent')
+		.select((eb) => eb.fn.max('id').as('id'))
+		.executeTakeFirstOrThrow();
+	return Number(row.id ?? 0);
+}
+
 async function importAudit() {
 	return db
 		.selectFrom('auditEvent')
@@ -276,6 +295,7 @@ describe('applyStaffImport', () => {
 			departmentId: parks.id
 		});
 		const before = await countUsers();
+		const auditedBefore = await lastAuditId();
 
 		const counts = await applyStaffImport(
 			admin,
@@ -314,6 +334,36 @@ describe('applyStaffImport', () => {
 			objectType: 'import',
 			details: { create: 2, update: 1, unchanged: 0, deactivated: 0 }
 		});
+		// And each person, as when an administrator changes them by hand: who, and what changed.
+		const perPerson = await personAudit(auditedBefore);
+		expect(perPerson.every((e) => e.actorId === adminUser.id && e.objectType === 'user')).toBe(
+			true
+		);
+		expect(
+			perPerson
+				.map((e) => [e.action, Number(e.objectId)])
+				.sort((a, b) => Number(a[1]) - Number(b[1]))
+		).toEqual(
+			[
+				['person.update', mover!.id],
+				['person.create', report!.id],
+				['person.create', newBoss!.id]
+			].sort((a, b) => Number(a[1]) - Number(b[1]))
+		);
+		expect(perPerson.find((e) => Number(e.objectId) === report!.id)!.details).toEqual({
+			email: 'report@apply.test',
+			departmentId: parks.id,
+			managerId: newBoss!.id,
+			via: 'import'
+		});
+		expect(perPerson.find((e) => Number(e.objectId) === mover!.id)!.details).toEqual({
+			changes: {
+				title: { from: 'Clerk', to: 'Senior Clerk' },
+				departmentId: { from: parks.id, to: finance.id },
+				managerId: { from: null, to: existingBoss.id }
+			},
+			via: 'import'
+		});
 
 		// Applying the same file again changes nothing.
 		const again = await previewStaffImport(
@@ -344,6 +394,7 @@ describe('applyStaffImport', () => {
 		await sessionTokenFor(db, leaving.id);
 		await sessionTokenFor(db, leaving.id);
 		await sessionTokenFor(db, staying.id);
+		const auditedBefore = await lastAuditId();
 
 		const counts = await applyStaffImport(
 			admin,
@@ -365,6 +416,17 @@ describe('applyStaffImport', () => {
 		expect(sessions.map((s) => s.userId)).toEqual([staying.id]);
 		expect(await loadActor(db, leaving.id)).toBeNull();
 		expect((await importAudit()).at(-1)!.details).toMatchObject({ deactivated: 1 });
+		expect(await personAudit(auditedBefore)).toMatchObject([
+			{
+				action: 'person.deactivate',
+				objectId: String(leaving.id),
+				details: {
+					changes: { status: { from: 'active', to: 'deactivated' } },
+					sessionsEnded: 2,
+					via: 'import'
+				}
+			}
+		]);
 	});
 
 	it('refuses a non-administrator, for the preview and the apply, and records both refusals', async () => {

@@ -92,7 +92,8 @@ async function checkReferences(
 	}
 }
 
-function changes(
+/** What an edit changed of a person, field by field (audit details). */
+export function personChanges(
 	before: PersonRecord,
 	after: PersonRecord
 ): Record<string, { from: unknown; to: unknown }> {
@@ -165,7 +166,7 @@ export async function updatePerson(
 				action: 'person.update',
 				objectType: 'user',
 				objectId: personId,
-				details: { changes: changes(before, after) }
+				details: { changes: personChanges(before, after) }
 			});
 			return after;
 		});

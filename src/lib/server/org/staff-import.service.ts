@@ -15,7 +15,7 @@ import { enqueueSearchIndex } from '../search/outbox.repository.ts';
 import { deliverMemosToJoiners } from '../memos/memo-joiners.ts';
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
-import { recordAudit, recordDenied } from '../audit/audit.service.ts';
+import { recordAudit, recordDenied, type AuditEntry } from '../audit/audit.service.ts';
 import { deleteUserSessions } from '../auth/session.repository.ts';
 import type { RequestContext } from '../context.ts';
 import { db, type Database } from '../db/index.ts';
@@ -27,6 +27,7 @@ import { disconnectUser } from '../realtime/publish.ts';
 import { emailSchema } from '../../shared/schemas/org.ts';
 import { listAllDepartments } from './department.repository.ts';
 import { listActiveAdminIds, lockAdministrators } from './role.repository.ts';
+import { personChanges } from './people.service.ts';
 import { canManagePeople } from './person.policy.ts';
 import {
 	getPeopleByEmails,
@@ -412,6 +413,9 @@ export async function applyStaffImport(
 				);
 			}
 			const ids = new Map<string, number>();
+			// One entry per person created, changed or deactivated, as when an administrator does it
+			// by hand, written after the changes with the file's summary (see recordAudit).
+			const personEntries: AuditEntry[] = [];
 			for (const r of plan.resolved) {
 				if (r.action === 'create') {
 					const person = await insertPerson(trx, {
@@ -437,11 +441,19 @@ export async function applyStaffImport(
 				const managerId = r.managerEmail
 					? ids.get(r.managerEmail)!
 					: (r.current?.managerId ?? null);
-				if (r.action === 'create' && managerId !== null)
-					await updatePersonRow(trx, ids.get(r.email)!, { managerId });
+				if (r.action === 'create') {
+					const id = ids.get(r.email)!;
+					if (managerId !== null) await updatePersonRow(trx, id, { managerId });
+					personEntries.push({
+						action: 'person.create',
+						objectType: 'user',
+						objectId: id,
+						details: { email: r.email, departmentId: r.departmentId, managerId, via: 'import' }
+					});
+				}
 				if (r.action === 'update') {
 					const becameInactive = r.status === 'deactivated' && r.current!.status !== 'deactivated';
-					await updatePersonRow(trx, r.current!.id, {
+					const after = await updatePersonRow(trx, r.current!.id, {
 						name: r.name,
 						title: r.title,
 						departmentId: r.departmentId,
@@ -450,10 +462,25 @@ export async function applyStaffImport(
 						deactivatedAt:
 							r.status === 'deactivated' ? (becameInactive ? new Date() : undefined) : null
 					});
+					const changes = personChanges(r.current!, after);
 					if (becameInactive) {
-						await deleteUserSessions(trx, r.current!.id);
+						const sessionsEnded = await deleteUserSessions(trx, r.current!.id);
 						deactivated.push(r.current!.id);
-					} else if (r.current!.departmentId !== r.departmentId) moved.push(r.current!.id);
+						personEntries.push({
+							action: 'person.deactivate',
+							objectType: 'user',
+							objectId: r.current!.id,
+							details: { changes, sessionsEnded, via: 'import' }
+						});
+					} else {
+						if (r.current!.departmentId !== r.departmentId) moved.push(r.current!.id);
+						personEntries.push({
+							action: 'person.update',
+							objectType: 'user',
+							objectId: r.current!.id,
+							details: { changes, via: 'import' }
+						});
+					}
 				}
 			}
 			await enqueueSearchIndex(
@@ -468,6 +495,7 @@ export async function applyStaffImport(
 					.map((r) => ids.get(r.email)!)
 			);
 			notified = await deleteNotificationsNowHidden(trx, moved);
+			for (const entry of personEntries) await recordAudit(trx, ctx, entry);
 			await recordAudit(trx, ctx, {
 				action: 'people.import',
 				objectType: 'import',
