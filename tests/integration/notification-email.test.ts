@@ -273,6 +273,24 @@ describe('the daily digest', () => {
 		await arrival(p.nina.email, /Your Commons digest: 1 update$/);
 		const digests = (await emailsOf(p.nina.id)).filter((e) => e.kind === 'digest');
 		expect(digests.map((e) => e.digestDay)).toEqual(['2027-01-15', '2027-01-16']);
+
+		// A day with nothing at the hour: what arrives after it waits for the next day's digest
+		// too, rather than going out at once as a digest of one.
+		await addComment(as.chief, post.id, { body: 'Depot keys are with reception' });
+		await dispatchedForNina();
+		await db
+			.updateTable('notificationDigestItem')
+			.set({ createdAt: new Date('2027-02-10T19:00:00Z') }) // 20:00 in Berlin
+			.where('userId', '=', p.nina.id)
+			.execute();
+		expect(await delivery.runDueDigests(new Date('2027-02-10T20:00:00Z'))).toEqual([]);
+		expect(await delivery.runDueDigests(new Date('2027-02-10T22:59:00Z'))).toEqual([]);
+		// The jobs did not run at the next day's hour: it goes out when they run again.
+		expect(await delivery.runDueDigests(new Date('2027-02-11T16:59:00Z'))).toEqual([]);
+		expect(await delivery.runDueDigests(new Date('2027-02-11T21:30:00Z'))).toHaveLength(1);
+		await arrival(p.nina.email, /Your Commons digest: 1 update$/);
+		const later = (await emailsOf(p.nina.id)).filter((e) => e.kind === 'digest');
+		expect(later.map((e) => e.digestDay)).toEqual(['2027-01-15', '2027-01-16', '2027-02-11']);
 	});
 });
 

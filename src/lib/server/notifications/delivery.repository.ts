@@ -90,8 +90,11 @@ export async function listPendingEmailIds(db: Database, limit: number): Promise<
 }
 
 /**
- * People whose digest hour has come in their own time zone today, who have queued items and no
- * digest for that local day yet, with that day.
+ * People whose digest hour has come in their own time zone today, who have no digest for that
+ * local day yet and an item queued before that hour, with that day. Items that arrive after the
+ * hour wait for the next day's digest (a day without a digest at its hour does not send one at
+ * the first event after it); items from before the hour are sent late rather than never when
+ * the jobs did not run at the hour.
  */
 export async function listDueDigests(
 	db: Database,
@@ -101,16 +104,25 @@ export async function listDueDigests(
 ): Promise<{ userId: number; day: string }[]> {
 	const { rows } = await sql<{ userId: number; day: string }>`
 		with waiting as (
-			select distinct i.user_id from notification_digest_item i
+			select i.user_id, min(i.created_at) as first_queued_at
+			from notification_digest_item i group by i.user_id
 		),
-		local as (
-			select w.user_id, ${now}::timestamptz at time zone coalesce(s.time_zone, ${defaults.timeZone}) as at,
+		zoned as (
+			select w.user_id, w.first_queued_at,
+				coalesce(s.time_zone, ${defaults.timeZone}) as time_zone,
 				coalesce(s.digest_hour, ${defaults.hour}) as hour
 			from waiting w left join notification_setting s on s.user_id = w.user_id
+		),
+		local as (
+			select z.user_id, z.first_queued_at, z.time_zone, z.hour,
+				${now}::timestamptz at time zone z.time_zone as at
+			from zoned z
 		)
 		select l.user_id, l.at::date::text as day
 		from local l
 		where extract(hour from l.at) >= l.hour
+			-- The digest's moment that local day, as a point in time.
+			and l.first_queued_at <= (l.at::date + make_interval(hours => l.hour)) at time zone l.time_zone
 			and not exists (
 				select 1 from notification_email e
 				where e.user_id = l.user_id and e.kind = 'digest' and e.digest_day = l.at::date
