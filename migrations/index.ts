@@ -25,6 +25,7 @@ import * as createKbPageFormerPath from './2026_12_04_1900_create_kb_page_former
 import * as memoReminderPerVersion from './2026_12_04_1910_memo_reminder_per_version.ts';
 import * as notificationSubjectIndex from './2026_12_04_1920_notification_subject_index.ts';
 import * as signInThrottleRefusal from './2026_12_04_1930_sign_in_throttle_refusal.ts';
+import * as departmentMembersOnlyIndex from './2026_12_05_0100_department_members_only_index.ts';
 
 export const migrations: Record<string, Migration> = {
 	'2026_11_22_0900_create_organisation': createOrganisation,
@@ -47,5 +48,6 @@ export const migrations: Record<string, Migration> = {
 	'2026_12_04_1900_create_kb_page_former_path': createKbPageFormerPath,
 	'2026_12_04_1910_memo_reminder_per_version': memoReminderPerVersion,
 	'2026_12_04_1920_notification_subject_index': notificationSubjectIndex,
-	'2026_12_04_1930_sign_in_throttle_refusal': signInThrottleRefusal
+	'2026_12_04_1930_sign_in_throttle_refusal': signInThrottleRefusal,
+	'2026_12_05_0100_department_members_only_index': departmentMembersOnlyIndex
 };

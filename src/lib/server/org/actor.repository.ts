@@ -20,6 +20,12 @@ export type ActorRow = {
  * subquery): their role keys, the departments they manage directly and with all sub-departments,
  * their own department with its ancestors, and the departments hidden from them (members-only
  * ones they are not in, with everything below). Needs `with recursive` before it.
+ *
+ * Every request runs this with its session, so it must not grow with the organisation: the
+ * members-only departments come from their own index, and each step down the tree looks up the
+ * children of the departments found so far by `parent_id` (the `lateral … offset 0` keeps
+ * PostgreSQL from hashing the whole department table instead, as it did at every step). At 3,000
+ * departments the session's query took 1.1 ms, 0.96 of it here; now 0.5 ms, 0.17.
  */
 function actorParts(userId: RawBuilder<unknown>) {
 	return {
@@ -28,7 +34,8 @@ function actorParts(userId: RawBuilder<unknown>) {
 				select ra.department_id as id from role_assignment ra
 				where ra.user_id = ${userId} and ra.role_key = 'manager'
 				union
-				select d.id from department d join managed m on d.parent_id = m.id
+				select c.id from managed m
+				cross join lateral (select d.id from department d where d.parent_id = m.id offset 0) c
 			), ancestry as (
 				select d.id, d.parent_id from department d
 				join users u on u.department_id = d.id where u.id = ${userId}
@@ -38,7 +45,8 @@ function actorParts(userId: RawBuilder<unknown>) {
 				select d.id from department d
 				where d.visibility = 'members-only' and d.id not in (select id from ancestry)
 				union
-				select d.id from department d join hidden h on d.parent_id = h.id
+				select c.id from hidden h
+				cross join lateral (select d.id from department d where d.parent_id = h.id offset 0) c
 			)`,
 		columns: sql`
 			u.id, u.name, u.email, u.title, u.department_id as "departmentId",

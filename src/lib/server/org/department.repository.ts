@@ -198,7 +198,8 @@ export async function listHiddenDepartmentIds(
 			select id from department
 			where visibility = 'members-only' and not (id = any(${departmentPath}::bigint[]))
 			union
-			select d.id from department d join hidden h on d.parent_id = h.id
+			select c.id from hidden h
+			cross join lateral (select d.id from department d where d.parent_id = h.id offset 0) c
 		)
 		select id from hidden
 	`.execute(db);
