@@ -9,6 +9,8 @@ import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { setDepartmentFollow, setPersonFollow } from '../../src/lib/server/feeds/follow.service.ts';
 import { createPost } from '../../src/lib/server/feeds/post.service.ts';
+import { updateDepartment } from '../../src/lib/server/org/departments.service.ts';
+import { updatePerson } from '../../src/lib/server/org/people.service.ts';
 import { attachRealtime } from '../../src/lib/server/realtime/attach.ts';
 import { registerRealtimeHandlers } from '../../src/lib/server/realtime/handlers.ts';
 import { contextFor, grantRole, newDepartment, newUser } from '../factories.ts';
@@ -77,6 +79,8 @@ const parkKeeper = await newUser(db, { departmentId: parks.id });
 const fellowInvestigator = await newUser(db, { departmentId: inquiries.id });
 const comms = await newUser(db, { departmentId: agency.id });
 await grantRole(db, comms.id, 'communications');
+const admin = await newUser(db, { departmentId: agency.id });
+await grantRole(db, admin.id, 'admin');
 
 const post = async (author: { id: number }, audience: number | 'organisation', body: string) =>
 	createPost(await contextFor(db, author.id), {
@@ -173,5 +177,51 @@ describe('live feed announcements', () => {
 		await setDepartmentFollow(await contextFor(db, parkKeeper.id), roads.id, false);
 		const open = await post(roadWorker, roads.id, 'Open news from a followed colleague');
 		await eventually(() => outsider.events.some((e) => e.postId === open.id), 'the open post');
+	});
+
+	it('reach someone moved into a members-only department on the page they already have open', async () => {
+		const newcomer = await newUser(db, { departmentId: roads.id });
+		const page = await listen(newcomer.id);
+		const before = await post(fellowInvestigator, inquiries.id, 'Before the move');
+		await settle();
+		expect(page.events.map((e) => e.postId)).not.toContain(before.id);
+
+		await updatePerson(await contextFor(db, admin.id), newcomer.id, {
+			email: newcomer.email,
+			name: newcomer.name,
+			title: '',
+			departmentId: inquiries.id,
+			managerId: null,
+			bio: ''
+		});
+		const after = await post(fellowInvestigator, inquiries.id, 'Welcome to the unit');
+		await eventually(() => page.events.some((e) => e.postId === after.id), 'the new department');
+	});
+
+	it('reach a follower again, without a reload, when a department made members-only opens up', async () => {
+		const desk = await newDepartment(db, { slug: 'rt-desk', name: 'Desk', parentId: agency.id });
+		const clerk = await newUser(db, { departmentId: desk.id });
+		await setDepartmentFollow(await contextFor(db, parkKeeper.id), desk.id, true);
+		const follower = await listen(parkKeeper.id);
+		const setVisibility = async (visibility: 'members-only' | 'organisation') =>
+			updateDepartment(await contextFor(db, admin.id), desk.id, {
+				name: 'Desk',
+				slug: 'rt-desk',
+				description: '',
+				parentId: agency.id,
+				visibility
+			});
+
+		await setVisibility('members-only');
+		const closed = await post(clerk, desk.id, 'While members-only');
+		await settle();
+		expect(follower.events.map((e) => e.postId)).not.toContain(closed.id);
+
+		await setVisibility('organisation');
+		const reopened = await post(clerk, desk.id, 'Open again');
+		await eventually(
+			() => follower.events.some((e) => e.postId === reopened.id),
+			'the reopened desk'
+		);
 	});
 });

@@ -26,6 +26,37 @@ export async function listFollowedDepartmentIds(db: Database, userId: number): P
 	return rows.map((r) => r.departmentId);
 }
 
+/** The departments each of `userIds` follows. */
+export async function listFollowedDepartmentsOfPeople(
+	db: Database,
+	userIds: number[]
+): Promise<Map<number, number[]>> {
+	const followed = new Map<number, number[]>();
+	if (!userIds.length) return followed;
+	const rows = await db
+		.selectFrom('departmentFollow')
+		.where('userId', 'in', userIds)
+		.select(['userId', 'departmentId'])
+		.execute();
+	for (const r of rows) followed.set(r.userId, [...(followed.get(r.userId) ?? []), r.departmentId]);
+	return followed;
+}
+
+/** Everyone who follows one of `departmentIds`. */
+export async function listFollowersOfDepartments(
+	db: Database,
+	departmentIds: number[]
+): Promise<number[]> {
+	if (!departmentIds.length) return [];
+	const rows = await db
+		.selectFrom('departmentFollow')
+		.where('departmentId', 'in', departmentIds)
+		.select('userId')
+		.distinct()
+		.execute();
+	return rows.map((r) => r.userId);
+}
+
 export async function insertPersonFollow(db: Database, followerId: number, followeeId: number) {
 	await db
 		.insertInto('personFollow')

@@ -14,9 +14,10 @@ import {
 	ValidationError
 } from '../errors.ts';
 import type { DepartmentInput } from '../../shared/schemas/org.ts';
+import { listFollowersOfDepartments } from '../feeds/follow.repository.ts';
 import { deleteNotificationsNowHidden } from '../notifications/notification.repository.ts';
 import { publishUnreadCounts } from '../notifications/notification-events.ts';
-import { leaveRoomsNowHidden } from '../realtime/access-refresh.ts';
+import { joinFeedRoomsNowVisible, leaveRoomsNowHidden } from '../realtime/access-refresh.ts';
 import { canManageDepartments } from './person.policy.ts';
 import {
 	getDepartment,
@@ -125,7 +126,14 @@ export async function updateDepartment(
 		});
 	forgetDepartmentRefs();
 	// Made members-only, or moved under one: open pages of people now outside stop hearing it.
-	if (visibilityMayHaveNarrowed) await leaveRoomsNowHidden();
+	// Opened up, or moved out from under one: those who follow it (or a department below it)
+	// hear it again.
+	if (visibilityMayHaveNarrowed) {
+		await leaveRoomsNowHidden();
+		await joinFeedRoomsNowVisible(
+			await listFollowersOfDepartments(db(), await listSubtreeIds(db(), departmentId))
+		);
+	}
 	await publishUnreadCounts(db(), notified);
 	return updated;
 }

@@ -3,7 +3,9 @@
  * members-only or moved in the tree), open sockets leave the rooms of departments now hidden from
  * their person: a thread's room (by the thread's department) and a department's feed rooms.
  * Sockets join a room once, after the policy check, and broadcasts go to rooms; without this, a
- * page left open would go on hearing a members-only department's messages and posts.
+ * page left open would go on hearing a members-only department's messages and posts. The other
+ * way round, sockets join the feed rooms of the departments their person now belongs to or
+ * follows and may see, so an open feed hears them without a reload.
  * Call after the change has committed.
  */
 import { db } from '../db/index.ts';
@@ -11,6 +13,8 @@ import { logger } from '../log.ts';
 import { hiddenDepartmentsByDepartment } from '../org/department-tree.ts';
 import { listDepartmentRecords } from '../org/department.repository.ts';
 import { listDepartmentsOfPeople } from '../org/person.repository.ts';
+import { departmentFeedRoom } from '../feeds/feed-events.ts';
+import { listFollowedDepartmentsOfPeople } from '../feeds/follow.repository.ts';
 import { listThreadDepartments } from '../threads/thread.repository.ts';
 import { userRoom } from './publish.ts';
 import { getRealtimeServer } from './registry.ts';
@@ -73,4 +77,34 @@ export async function leaveRoomsNowHidden(userIds?: number[]): Promise<number> {
 		}
 	}
 	return left;
+}
+
+/**
+ * Every socket of `userIds` joins the feed rooms of its person's department and the departments
+ * they follow, those they may see now (as `feedRoomsFor` chooses them when a socket connects).
+ * Joining a room a socket is in already changes nothing. Returns how many rooms were joined, per
+ * person.
+ */
+export async function joinFeedRoomsNowVisible(userIds: number[]): Promise<number> {
+	const io = getRealtimeServer();
+	const people = [...new Set(userIds)];
+	if (!io || !people.length) return 0;
+	const [departments, departmentOf, followed] = await Promise.all([
+		listDepartmentRecords(db()),
+		listDepartmentsOfPeople(db(), people),
+		listFollowedDepartmentsOfPeople(db(), people)
+	]);
+	const hiddenFrom = hiddenDepartmentsByDepartment(departments, new Set(departmentOf.values()));
+	let joined = 0;
+	for (const userId of people) {
+		const department = departmentOf.get(userId);
+		if (department === undefined) continue;
+		const hidden = hiddenFrom.get(department);
+		const rooms = [department, ...(followed.get(userId) ?? [])]
+			.filter((id) => !hidden?.has(id))
+			.map(departmentFeedRoom);
+		io.in(userRoom(userId)).socketsJoin(rooms);
+		joined += rooms.length;
+	}
+	return joined;
 }
