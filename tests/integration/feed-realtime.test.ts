@@ -196,6 +196,10 @@ describe('live feed announcements', () => {
 		});
 		const after = await post(fellowInvestigator, inquiries.id, 'Welcome to the unit');
 		await eventually(() => page.events.some((e) => e.postId === after.id), 'the new department');
+		// The department they left, which they do not follow, no longer counts as new posts.
+		const left = await post(roadWorker, roads.id, 'News from the old team');
+		await settle();
+		expect(page.events.map((e) => e.postId)).not.toContain(left.id);
 	});
 
 	it('reach a follower again, without a reload, when a department made members-only opens up', async () => {

@@ -17,7 +17,7 @@ import type { DepartmentInput } from '../../shared/schemas/org.ts';
 import { listFollowersOfDepartments } from '../feeds/follow.repository.ts';
 import { deleteNotificationsNowHidden } from '../notifications/notification.repository.ts';
 import { publishUnreadCounts } from '../notifications/notification-events.ts';
-import { joinFeedRoomsNowVisible, leaveRoomsNowHidden } from '../realtime/access-refresh.ts';
+import { leaveRoomsNowHidden, refreshFeedRooms } from '../realtime/access-refresh.ts';
 import { canManageDepartments } from './person.policy.ts';
 import {
 	getDepartment,
@@ -130,7 +130,7 @@ export async function updateDepartment(
 	// hear it again.
 	if (visibilityMayHaveNarrowed) {
 		await leaveRoomsNowHidden();
-		await joinFeedRoomsNowVisible(
+		await refreshFeedRooms(
 			await listFollowersOfDepartments(db(), await listSubtreeIds(db(), departmentId))
 		);
 	}

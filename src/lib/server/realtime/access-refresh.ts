@@ -4,8 +4,8 @@
  * their person: a thread's room (by the thread's department) and a department's feed rooms.
  * Sockets join a room once, after the policy check, and broadcasts go to rooms; without this, a
  * page left open would go on hearing a members-only department's messages and posts. The other
- * way round, sockets join the feed rooms of the departments their person now belongs to or
- * follows and may see, so an open feed hears them without a reload.
+ * way round, sockets are put in the feed rooms of the departments their person now belongs to
+ * or follows and may see, so an open feed hears them without a reload.
  * Call after the change has committed.
  */
 import { db } from '../db/index.ts';
@@ -21,6 +21,8 @@ import { getRealtimeServer } from './registry.ts';
 
 const THREAD_ROOM = /^thread:(\d+)$/;
 const DEPARTMENT_FEED_ROOM = /^feed:(?:watch:)?department:(\d+)$/;
+/** A department's feed room for its members and followers (not the room of its open page). */
+const DEPARTMENT_MEMBER_ROOM = /^feed:department:\d+$/;
 
 /**
  * Every socket of `userIds` (all sockets, across instances, when omitted) leaves the rooms of the
@@ -80,31 +82,55 @@ export async function leaveRoomsNowHidden(userIds?: number[]): Promise<number> {
 }
 
 /**
- * Every socket of `userIds` joins the feed rooms of its person's department and the departments
- * they follow, those they may see now (as `feedRoomsFor` chooses them when a socket connects).
- * Joining a room a socket is in already changes nothing. Returns how many rooms were joined, per
- * person.
+ * Every socket of `userIds` is put in the feed rooms of its person's department and of the
+ * departments they follow, those they may see now (as `feedRoomsFor` chooses them when a socket
+ * connects), and taken out of other departments' feed rooms: after a move, the department they
+ * left (unless they follow it) no longer adds to their "new posts". A department's watch room
+ * (its page open) is left alone. Returns how many rooms were joined and left.
  */
-export async function joinFeedRoomsNowVisible(userIds: number[]): Promise<number> {
+export async function refreshFeedRooms(userIds: number[]): Promise<number> {
 	const io = getRealtimeServer();
 	const people = [...new Set(userIds)];
 	if (!io || !people.length) return 0;
-	const [departments, departmentOf, followed] = await Promise.all([
+	const rooms = people.map(userRoom);
+	const [sockets, departments, departmentOf, followed] = await Promise.all([
+		io
+			.in(rooms)
+			.fetchSockets()
+			.catch((error: unknown) => {
+				logger().warn({ err: error }, 'access refresh: another instance did not answer');
+				return io.local.in(rooms).fetchSockets();
+			}),
 		listDepartmentRecords(db()),
 		listDepartmentsOfPeople(db(), people),
 		listFollowedDepartmentsOfPeople(db(), people)
 	]);
 	const hiddenFrom = hiddenDepartmentsByDepartment(departments, new Set(departmentOf.values()));
-	let joined = 0;
+	const wantedBy = new Map<number, Set<string>>();
 	for (const userId of people) {
 		const department = departmentOf.get(userId);
-		if (department === undefined) continue;
-		const hidden = hiddenFrom.get(department);
-		const rooms = [department, ...(followed.get(userId) ?? [])]
-			.filter((id) => !hidden?.has(id))
-			.map(departmentFeedRoom);
-		io.in(userRoom(userId)).socketsJoin(rooms);
-		joined += rooms.length;
+		const hidden = department === undefined ? undefined : hiddenFrom.get(department);
+		const wanted =
+			department === undefined
+				? []
+				: [department, ...(followed.get(userId) ?? [])].filter((id) => !hidden?.has(id));
+		wantedBy.set(userId, new Set(wanted.map(departmentFeedRoom)));
 	}
-	return joined;
+	let changed = 0;
+	for (const socket of sockets) {
+		const wanted = wantedBy.get(socket.data.actor?.id) ?? new Set<string>();
+		for (const room of socket.rooms) {
+			if (DEPARTMENT_MEMBER_ROOM.test(room) && !wanted.has(room)) {
+				socket.leave(room);
+				changed++;
+			}
+		}
+		for (const room of wanted) {
+			if (!socket.rooms.has(room)) {
+				socket.join(room);
+				changed++;
+			}
+		}
+	}
+	return changed;
 }
