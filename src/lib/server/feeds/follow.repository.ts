@@ -42,21 +42,6 @@ export async function listFollowedDepartmentsOfPeople(
 	return followed;
 }
 
-/** Everyone who follows one of `departmentIds`. */
-export async function listFollowersOfDepartments(
-	db: Database,
-	departmentIds: number[]
-): Promise<number[]> {
-	if (!departmentIds.length) return [];
-	const rows = await db
-		.selectFrom('departmentFollow')
-		.where('departmentId', 'in', departmentIds)
-		.select('userId')
-		.distinct()
-		.execute();
-	return rows.map((r) => r.userId);
-}
-
 export async function insertPersonFollow(db: Database, followerId: number, followeeId: number) {
 	await db
 		.insertInto('personFollow')

@@ -14,10 +14,9 @@ import {
 	ValidationError
 } from '../errors.ts';
 import type { DepartmentInput } from '../../shared/schemas/org.ts';
-import { listFollowersOfDepartments } from '../feeds/follow.repository.ts';
 import { deleteNotificationsNowHidden } from '../notifications/notification.repository.ts';
 import { publishUnreadCounts } from '../notifications/notification-events.ts';
-import { leaveRoomsNowHidden, refreshFeedRooms } from '../realtime/access-refresh.ts';
+import { refreshRoomsAfterAccessChange } from '../realtime/access-refresh.ts';
 import { canManageDepartments } from './person.policy.ts';
 import {
 	getDepartment,
@@ -80,7 +79,7 @@ export async function updateDepartment(
 	input: DepartmentInput
 ): Promise<DepartmentRecord> {
 	await requireAdmin(ctx, 'department.update', departmentId);
-	let visibilityMayHaveNarrowed = false;
+	let visibilityMayHaveChanged = false;
 	let notified: number[] = [];
 	const updated = await db()
 		.transaction()
@@ -104,10 +103,10 @@ export async function updateDepartment(
 				}
 			}
 			const after = await updateDepartmentRow(trx, departmentId, input);
-			visibilityMayHaveNarrowed =
+			visibilityMayHaveChanged =
 				before.visibility !== after.visibility || before.parentId !== after.parentId;
 			// Notifications about what outsiders may no longer read go with the change.
-			if (visibilityMayHaveNarrowed) notified = await deleteNotificationsNowHidden(trx);
+			if (visibilityMayHaveChanged) notified = await deleteNotificationsNowHidden(trx);
 			// People show their department's name and pages carry its slug in their address.
 			if (before.name !== after.name || before.slug !== after.slug)
 				await enqueueSourcesOfDepartment(trx, departmentId);
@@ -126,14 +125,8 @@ export async function updateDepartment(
 		});
 	forgetDepartmentRefs();
 	// Made members-only, or moved under one: open pages of people now outside stop hearing it.
-	// Opened up, or moved out from under one: those who follow it (or a department below it)
-	// hear it again.
-	if (visibilityMayHaveNarrowed) {
-		await leaveRoomsNowHidden();
-		await refreshFeedRooms(
-			await listFollowersOfDepartments(db(), await listSubtreeIds(db(), departmentId))
-		);
-	}
+	// Opened up, or moved out from under one: those who follow it hear it again.
+	if (visibilityMayHaveChanged) await refreshRoomsAfterAccessChange();
 	await publishUnreadCounts(db(), notified);
 	return updated;
 }

@@ -19,7 +19,7 @@ import {
 import { decodeCursor, encodeCursor } from '../pagination.ts';
 import { deleteNotificationsNowHidden } from '../notifications/notification.repository.ts';
 import { publishUnreadCounts } from '../notifications/notification-events.ts';
-import { leaveRoomsNowHidden, refreshFeedRooms } from '../realtime/access-refresh.ts';
+import { refreshRoomsAfterAccessChange } from '../realtime/access-refresh.ts';
 import { disconnectUser } from '../realtime/publish.ts';
 import type { PersonInput, RolesInput } from '../../shared/schemas/org.ts';
 import type { Actor } from './actor.ts';
@@ -172,10 +172,7 @@ export async function updatePerson(
 		});
 	// Pages they have open stop hearing a members-only department they left (and the department
 	// they left, unless they follow it), and hear the one they joined.
-	if (movedDepartment) {
-		await leaveRoomsNowHidden([personId]);
-		await refreshFeedRooms([personId]);
-	}
+	if (movedDepartment) await refreshRoomsAfterAccessChange([personId]);
 	await publishUnreadCounts(db(), notified);
 	return updated;
 }

@@ -22,7 +22,7 @@ import { db, type Database } from '../db/index.ts';
 import { ForbiddenError, UnauthorizedError, ValidationError } from '../errors.ts';
 import { deleteNotificationsNowHidden } from '../notifications/notification.repository.ts';
 import { publishUnreadCounts } from '../notifications/notification-events.ts';
-import { leaveRoomsNowHidden, refreshFeedRooms } from '../realtime/access-refresh.ts';
+import { refreshRoomsAfterAccessChange } from '../realtime/access-refresh.ts';
 import { disconnectUser } from '../realtime/publish.ts';
 import { emailSchema } from '../../shared/schemas/org.ts';
 import { listAllDepartments } from './department.repository.ts';
@@ -504,8 +504,7 @@ export async function applyStaffImport(
 			return plan.counts;
 		});
 	for (const id of deactivated) disconnectUser(id);
-	await leaveRoomsNowHidden(moved);
-	await refreshFeedRooms(moved);
+	await refreshRoomsAfterAccessChange(moved);
 	await publishUnreadCounts(db(), notified);
 	return counts;
 }
