@@ -5,7 +5,6 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { validateSessionToken } from '../../src/lib/server/auth/session.ts';
 import {
 	endSessionsOf,
 	listMySessions,
@@ -16,7 +15,7 @@ import { ForbiddenError } from '../../src/lib/server/errors.ts';
 import { loadActor } from '../../src/lib/server/org/actor.ts';
 import { grantRole, newUser } from '../factories.ts';
 import { createTestDatabase } from './database.ts';
-import { sessionTokenFor, TEST_TIMEOUTS } from './sessions.ts';
+import { sessionTokenFor, TEST_TIMEOUTS, validateSessionToken } from './sessions.ts';
 
 const { db } = await createTestDatabase();
 

@@ -1,7 +1,7 @@
 /**
  * Test helpers for signed-in requests and sockets: a real session row and its cookie token.
  */
-import { createSession } from '../../src/lib/server/auth/session.ts';
+import { createSession, validateSessionTokenWithActor } from '../../src/lib/server/auth/session.ts';
 import type { Database } from '../../src/lib/server/db/index.ts';
 
 export const TEST_TIMEOUTS = { idleMs: 12 * 3_600_000, absoluteMs: 30 * 86_400_000 };
@@ -22,4 +22,11 @@ export async function sessionTokenFor(
 		});
 		return token;
 	});
+}
+
+/** The session a token resolves to now (the app's one query also loads its person). */
+export async function validateSessionToken(
+	...args: Parameters<typeof validateSessionTokenWithActor>
+) {
+	return (await validateSessionTokenWithActor(...args))?.session ?? null;
 }

@@ -13,7 +13,6 @@ import {
 	hashPassword,
 	verifyPassword
 } from '../../src/lib/server/auth/password.ts';
-import { validateSessionToken } from '../../src/lib/server/auth/session.ts';
 import {
 	INVALID_CREDENTIALS,
 	signInWithPassword
@@ -31,7 +30,7 @@ import { loadActor } from '../../src/lib/server/org/actor.ts';
 import { changeMyPassword } from '../../src/lib/server/org/profile.service.ts';
 import { newUser } from '../factories.ts';
 import { createTestDatabase } from './database.ts';
-import { TEST_TIMEOUTS } from './sessions.ts';
+import { TEST_TIMEOUTS, validateSessionToken } from './sessions.ts';
 
 const { db } = await createTestDatabase();
 

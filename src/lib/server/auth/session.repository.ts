@@ -7,24 +7,6 @@ export async function insertSession(db: Executor, values: Insertable<Session>): 
 	await db.insertInto('session').values(values).execute();
 }
 
-export async function getSessionWithUser(db: Executor, sessionId: string) {
-	return db
-		.selectFrom('session as s')
-		.innerJoin('users as u', 'u.id', 's.userId')
-		.where('s.id', '=', sessionId)
-		.select([
-			's.id',
-			's.userId',
-			's.authMethod',
-			's.createdAt',
-			's.lastSeenAt',
-			's.idleExpiresAt',
-			's.absoluteExpiresAt',
-			'u.status as userStatus'
-		])
-		.executeTakeFirst();
-}
-
 export async function touchSession(
 	db: Executor,
 	sessionId: string,

@@ -6,15 +6,10 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../db/index.ts';
 import type { DB } from '../db/schema.ts';
-import { getSessionActorRow } from '../org/actor.repository.ts';
+import { getSessionActorRow, type SessionActorRow } from '../org/actor.repository.ts';
 import { toActor, type Actor } from '../org/actor.ts';
 import { generateToken, hashToken } from './token.ts';
-import {
-	deleteSession,
-	getSessionWithUser,
-	insertSession,
-	touchSession
-} from './session.repository.ts';
+import { deleteSession, insertSession, touchSession } from './session.repository.ts';
 
 export type SessionTimeouts = { idleMs: number; absoluteMs: number };
 
@@ -58,7 +53,7 @@ export async function createSession(
 	return { token, session };
 }
 
-type StoredSession = Awaited<ReturnType<typeof getSessionWithUser>>;
+type StoredSession = SessionActorRow['session'];
 
 /**
  * The session `row` as of `now`, or null when expired or the person is deactivated (the session
@@ -67,7 +62,7 @@ type StoredSession = Awaited<ReturnType<typeof getSessionWithUser>>;
  */
 async function checkSession(
 	db: Database,
-	row: NonNullable<StoredSession>,
+	row: StoredSession,
 	timeouts: SessionTimeouts,
 	now: Date
 ): Promise<ValidSession | null> {
@@ -96,23 +91,9 @@ async function checkSession(
 }
 
 /**
- * Resolves a cookie token to its session, or null when unknown, expired or the person is
- * deactivated (the session is then removed); see `checkSession`.
- */
-export async function validateSessionToken(
-	db: Database,
-	token: string,
-	timeouts: SessionTimeouts,
-	now: Date = new Date()
-): Promise<ValidSession | null> {
-	if (!/^[a-z2-7]{32}$/.test(token)) return null;
-	const row = await getSessionWithUser(db, hashToken(token));
-	return row ? checkSession(db, row, timeouts, now) : null;
-}
-
-/**
- * `validateSessionToken` and the session's Actor in one query: what every request needs first.
- * Null when the session is not valid.
+ * Resolves a cookie token to its session and the session's Actor in one query: what every
+ * request needs first. Null when unknown, expired or the person is deactivated (the session is
+ * then removed); see `checkSession`.
  */
 export async function validateSessionTokenWithActor(
 	db: Database,
