@@ -5,15 +5,13 @@
  * of them members-only: the plan reads department through its indexes only, and the answer is
  * the one worked out from the tree.
  */
-import { CamelCasePlugin, Kysely, PostgresDialect, sql, type CompiledQuery } from 'kysely';
-import pg from 'pg';
+import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/lib/server/db/index.ts';
-import type { DB } from '../../src/lib/server/db/schema.ts';
 import { getActorRow } from '../../src/lib/server/org/actor.repository.ts';
 import { listHiddenDepartmentIds } from '../../src/lib/server/org/department.repository.ts';
 import { grantRole, newUser } from '../factories.ts';
 import { createTestDatabase } from './database.ts';
+import { watchedDatabase } from './query-plans.ts';
 
 const { db, url } = await createTestDatabase();
 
@@ -57,24 +55,8 @@ const home = (children.get(membersOnly.at(-1)!.id) ?? [])[0] ?? membersOnly.at(-
 const person = await newUser(db, { departmentId: home });
 await grantRole(db, person.id, 'manager', ids[3]!);
 
-const pool = new pg.Pool({ connectionString: url, max: 1 });
-let sent: CompiledQuery | null = null;
-const watched: Database = new Kysely<DB>({
-	dialect: new PostgresDialect({ pool }),
-	plugins: [new CamelCasePlugin()],
-	log: (event) => {
-		if (event.level === 'query') sent = event.query;
-	}
-});
+const { db: watched, planOfLast } = watchedDatabase(url);
 afterAll(() => watched.destroy());
-
-async function planOfLast(): Promise<string> {
-	const statement = sent!;
-	const { rows } = await pool.query(`explain ${statement.sql.replace('/* prepared */', '')}`, [
-		...statement.parameters
-	]);
-	return rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n');
-}
 
 describe('the departments hidden from a person, at 3,000 departments', () => {
 	it('are read with the session through indexes, and are the right ones', async () => {

@@ -6,14 +6,11 @@
  * and would otherwise walk a whole index instead), so the plan must OR the indexes' matches. Before the department name became a list of ids, the OR across the join forced such a
  * scan (55 ms a search for 20,000 people in the day benchmark).
  */
-import { CamelCasePlugin, Kysely, PostgresDialect, type CompiledQuery } from 'kysely';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/lib/server/db/index.ts';
-import type { DB } from '../../src/lib/server/db/schema.ts';
 import { searchActivePeople } from '../../src/lib/server/org/person.repository.ts';
 import { newDepartment, newUser } from '../factories.ts';
 import { createTestDatabase } from './database.ts';
+import { watchedDatabase } from './query-plans.ts';
 
 const { db, url } = await createTestDatabase();
 const finance = await newDepartment(db, { slug: 'finance', name: 'Finance' });
@@ -21,29 +18,12 @@ const roads = await newDepartment(db, { slug: 'roads', name: 'Roads and Bridges'
 await newUser(db, { departmentId: finance.id, name: 'Annika Berg', title: 'Accountant' });
 await newUser(db, { departmentId: roads.id, name: 'Tomasz Nowak', title: 'Bridge engineer' });
 
-const pool = new pg.Pool({ connectionString: url, max: 1 });
-pool.on('connect', (client) => {
-	client
-		.query("set time zone 'UTC'; set enable_seqscan = off; set enable_indexscan = off")
-		.catch(() => undefined);
-});
-let sent: CompiledQuery | null = null;
-/** Runs the repository's statements on the pool above and keeps the last one sent. */
-const watched: Database = new Kysely<DB>({
-	dialect: new PostgresDialect({ pool }),
-	plugins: [new CamelCasePlugin()],
-	log: (event) => {
-		if (event.level === 'query') sent = event.query;
-	}
-});
+/** Runs the repository's statements on one connection and keeps the last one sent. */
+const { db: watched, planOfLast } = watchedDatabase(
+	url,
+	"set time zone 'UTC'; set enable_seqscan = off; set enable_indexscan = off"
+);
 afterAll(() => watched.destroy());
-
-/** The plan of the last statement sent, with its own parameters, on the same settings. */
-async function planOfLast(): Promise<string> {
-	const statement = sent!;
-	const { rows } = await pool.query(`explain ${statement.sql}`, [...statement.parameters]);
-	return rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n');
-}
 
 describe('the directory search', () => {
 	for (const [query, expected] of [
