@@ -10,7 +10,7 @@ import { stringify } from 'csv-stringify';
 import { spreadsheetSafe } from '../csv.ts';
 import type { ChainedAuditRow } from './chain.ts';
 
-export const AUDIT_CSV_COLUMNS = [
+const AUDIT_CSV_COLUMNS = [
 	'id',
 	'occurred_at',
 	'actor_id',
