@@ -90,6 +90,9 @@ export async function expectAccessible(
 	options: { themes?: readonly Theme[] } = {}
 ): Promise<void> {
 	const themes = options.themes ?? THEMES;
+	// After a redirect or a click, the page may still be loading its stylesheets: axe then measures
+	// unstyled boxes (a 20 px link where the styles give it 24). Measure the page as people see it.
+	await page.waitForLoadState('load');
 	const initial = await currentTheme(page);
 	const path = new URL(page.url()).pathname;
 	try {
